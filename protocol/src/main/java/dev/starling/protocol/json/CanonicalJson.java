@@ -84,7 +84,7 @@ public final class CanonicalJson {
     }
 
     private static InvalidJsonException syntax(IOException e) {
-        if (e instanceof StreamConstraintsException) {
+        if (e instanceof StreamConstraintsException && String.valueOf(e.getMessage()).contains("nesting depth")) {
             return new InvalidJsonException(InvalidJsonException.Problem.TOO_DEEP,
                     "nesting deeper than " + MAX_DEPTH, e);
         }
