@@ -18,8 +18,12 @@ public final class JsonSignatures {
      * Returns a copy of {@code json} signed by {@code entity} with {@code key}: the object without
      * {@code signatures} and {@code unsigned} is canonically encoded and signed, the signature is put under
      * {@code signatures.<entity>.<key id>} next to the signatures already there, and {@code unsigned} is kept.
+     *
+     * @throws SignatureException with {@code MALFORMED_SIGNATURES} when the existing {@code signatures} are not
+     *     objects
      */
     public static ObjectNode sign(ObjectNode json, String entity, SigningKey key) {
+        entitySignatures(json, entity); // refuses a malformed signatures object rather than overwriting it
         String signature = Base64s.encode(key.sign(signingBytes(json)));
         ObjectNode signed = json.deepCopy();
         JsonNode existing = signed.get("signatures");

@@ -2,6 +2,7 @@ package dev.starling.protocol.crypto;
 
 import dev.starling.protocol.id.KeyId;
 import dev.starling.protocol.id.ServerName;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,7 @@ public record ServerKeys(ServerName server, Map<KeyId, VerifyKeyWithExpiry> keys
 
     /** Keys for a server, each valid until the given time. */
     public static ServerKeys of(ServerName server, VerifyKeyWithExpiry... keys) {
-        java.util.Map<KeyId, VerifyKeyWithExpiry> map = new java.util.HashMap<>();
+        Map<KeyId, VerifyKeyWithExpiry> map = new HashMap<>();
         for (VerifyKeyWithExpiry key : keys) {
             if (map.put(key.key().keyId(), key) != null) {
                 throw new IllegalArgumentException("duplicate key ID " + key.key().keyId());

@@ -158,4 +158,10 @@ class JsonSignaturesTest {
         assertProblem(() -> JsonSignatures.verify(signatureNotString, "example.org", KEY.verifyKey()),
                 SignatureException.Problem.MALFORMED_SIGNATURES);
     }
+
+    @Test
+    void signingRefusesMalformedExistingSignatures() {
+        ObjectNode bad = doc().put("signatures", "x");
+        assertProblem(() -> JsonSignatures.sign(bad, "example.org", KEY), SignatureException.Problem.MALFORMED_SIGNATURES);
+    }
 }
