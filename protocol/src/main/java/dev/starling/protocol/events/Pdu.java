@@ -94,6 +94,10 @@ public final class Pdu {
                 throw new InvalidEventException(InvalidEventException.Problem.BAD_IDENTIFIER,
                         "room version " + version.id() + " room IDs are '!' + the create event's hash");
             }
+            if (!version.roomIdIsCreateEventHash() && roomId.isHashForm()) {
+                throw new InvalidEventException(InvalidEventException.Problem.BAD_IDENTIFIER,
+                        "room version " + version.id() + " room IDs are '!opaque:server'");
+            }
             this.eventId = knownId != null ? knownId
                     : EventId.fromReferenceHash(EventHashes.referenceHashUrlSafe(json, version));
         }

@@ -165,7 +165,9 @@ public record ServerName(String value) {
                 return false;
             }
             for (int i = 0; i < g.length(); i++) {
-                if (Character.digit(g.charAt(i), 16) < 0) {
+                // ASCII only: Character.digit also accepts e.g. U+0661 ARABIC-INDIC DIGIT ONE and fullwidth letters.
+                char c = g.charAt(i);
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
                     return false;
                 }
             }

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +39,11 @@ public final class CanonicalJson {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    // Keys are strings like any other; Jackson's default caps them at 50,000 characters.
+                    .maxNameLength(StreamReadConstraints.DEFAULT_MAX_STRING_LEN)
+                    .build())
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     private static final BigInteger MAX = BigInteger.valueOf(MAX_SAFE_INTEGER);
@@ -49,11 +56,19 @@ public final class CanonicalJson {
 
     /** Parses UTF-8 JSON text strictly into a tree of any JSON value. */
     public static JsonNode parse(byte[] utf8) {
-        try (JsonParser parser = FACTORY.createParser(utf8)) {
-            return parseDocument(parser);
-        } catch (IOException e) {
-            throw syntax(e);
+        // Decode strictly first: Jackson's byte parser accepts overlong forms (C0 80 as U+0000), CESU-8
+        // surrogate pairs and UTF-16/32 input, none of which is UTF-8.
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidJsonException(InvalidJsonException.Problem.SYNTAX, "input is not valid UTF-8", e);
         }
+        return parse(text);
     }
 
     /** Parses JSON text strictly into a tree of any JSON value. */
@@ -84,11 +99,18 @@ public final class CanonicalJson {
     }
 
     private static InvalidJsonException syntax(IOException e) {
-        if (e instanceof StreamConstraintsException && String.valueOf(e.getMessage()).contains("nesting depth")) {
-            return new InvalidJsonException(InvalidJsonException.Problem.TOO_DEEP,
-                    "nesting deeper than " + MAX_DEPTH, e);
-        }
         String message = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof StreamConstraintsException) {
+            // Only the nesting limit means TOO_DEEP; the number-length limit means a huge number.
+            if (message.startsWith("Number value length")) {
+                return new InvalidJsonException(InvalidJsonException.Problem.INTEGER_OUT_OF_RANGE,
+                        "number with more digits than Jackson reads", e);
+            }
+            if (message.contains("nesting depth")) {
+                return new InvalidJsonException(InvalidJsonException.Problem.TOO_DEEP,
+                        "nesting deeper than " + MAX_DEPTH, e);
+            }
+        }
         if (message.startsWith("Duplicate field")) {
             int end = message.indexOf('\n');
             return new InvalidJsonException(InvalidJsonException.Problem.DUPLICATE_KEY,
@@ -217,7 +239,8 @@ public final class CanonicalJson {
     }
 
     private static void write(JsonNode node, Utf8Buffer out, int depth) {
-        if (depth > MAX_DEPTH) {
+        // depth counts enclosing containers; parse refuses a container inside MAX_DEPTH others, so must we.
+        if (node.isContainerNode() && depth >= MAX_DEPTH) {
             throw new InvalidJsonException(InvalidJsonException.Problem.TOO_DEEP, "nesting deeper than " + MAX_DEPTH);
         }
         switch (node.getNodeType()) {
@@ -266,7 +289,8 @@ public final class CanonicalJson {
             throw new InvalidJsonException(InvalidJsonException.Problem.FLOAT,
                     "floating-point number " + node.asText() + " cannot be encoded");
         }
-        if (!node.canConvertToLong() || Math.abs(node.longValue()) > MAX_SAFE_INTEGER) {
+        // Not Math.abs: Math.abs(Long.MIN_VALUE) is negative and would pass.
+        if (!node.canConvertToLong() || node.longValue() > MAX_SAFE_INTEGER || node.longValue() < -MAX_SAFE_INTEGER) {
             throw new InvalidJsonException(InvalidJsonException.Problem.INTEGER_OUT_OF_RANGE,
                     abbreviate(node.asText()) + " is outside ±(2^53−1)");
         }
