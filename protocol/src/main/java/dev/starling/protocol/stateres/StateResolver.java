@@ -1,0 +1,162 @@
+package dev.starling.protocol.stateres;
+
+import dev.starling.protocol.events.EventTypes;
+import dev.starling.protocol.events.Pdu;
+import dev.starling.protocol.events.StateKey;
+import dev.starling.protocol.id.EventId;
+import dev.starling.protocol.rooms.RoomVersion;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * State resolution: the state of a room where several views of its state meet (spec: room version 2 "State
+ * resolution", used by room versions 10 and 11; state resolution v2.1 of room version 12, MSC4297).
+ *
+ * <p>The result depends only on the set of input states and the events, never on the order of the states, and
+ * every server computing it gets the same answer. Big rooms are the design case: the work grows with the
+ * conflicted part and its auth chains, and with one pass over the state maps, not with their product.
+ */
+public final class StateResolver {
+    private final AuthCheck rules;
+
+    /** A resolver with the given authorization rules, for tests. */
+    StateResolver(AuthCheck rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    /**
+     * Resolves the states of a room of the given version.
+     *
+     * @param stateSets the states to resolve, each a map from {@code (type, state_key)} to event ID
+     * @param events where to get the events of the states and their auth chains
+     * @return the resolved state
+     * @throws StateResolutionException when an event needed is missing, belongs to another room, or does not
+     *     match the key it is stored under
+     */
+    public static Map<StateKey, EventId> resolve(
+            RoomVersion version, List<Map<StateKey, EventId>> stateSets, EventProvider events) {
+        return new StateResolver(AuthCheck.RULES).run(version, stateSets, events, null);
+    }
+
+    /**
+     * As {@link #resolve(RoomVersion, List, EventProvider)}, with the auth difference supplied by an auth-chain
+     * index instead of walking {@code auth_events}.
+     */
+    public static Map<StateKey, EventId> resolve(RoomVersion version, List<Map<StateKey, EventId>> stateSets,
+            EventProvider events, AuthChainProvider authChains) {
+        return new StateResolver(AuthCheck.RULES).run(version, stateSets, events, Objects.requireNonNull(authChains));
+    }
+
+    Map<StateKey, EventId> run(RoomVersion version, List<Map<StateKey, EventId>> stateSets, EventProvider provider,
+            AuthChainProvider authChainProvider) {
+        if (stateSets.isEmpty()) {
+            throw new StateResolutionException(StateResolutionException.Problem.NO_STATE_SETS,
+                    "state resolution needs at least one state");
+        }
+        Events events = new Events(provider, version);
+        boolean v21 = version.stateResolution() == RoomVersion.StateResolution.V2_1;
+
+        // Unconflicted state map and conflicted state set. A key missing from some state is conflicted, as in
+        // Synapse and ruma: "present in every S_i with the same value" is the spec's condition for unconflicted.
+        Map<StateKey, EventId> unconflicted = new HashMap<>();
+        Set<EventId> conflicted = new HashSet<>();
+        split(stateSets, unconflicted, conflicted);
+        if (conflicted.isEmpty()) {
+            return unconflicted;
+        }
+        for (Map<StateKey, EventId> stateSet : stateSets) {
+            checkKeys(stateSet, conflicted, events);
+        }
+
+        // Full conflicted set: conflicted state ∪ auth difference (∪ conflicted state subgraph in v2.1).
+        List<Set<EventId>> idSets = new ArrayList<>(stateSets.size());
+        for (Map<StateKey, EventId> stateSet : stateSets) {
+            idSets.add(new HashSet<>(stateSet.values()));
+        }
+        AuthChains walker = new AuthChains(events);
+        Set<EventId> fullConflicted = new HashSet<>(conflicted);
+        fullConflicted.addAll((authChainProvider != null ? authChainProvider : walker).authDifference(idSets));
+        if (v21) {
+            fullConflicted.addAll(walker.conflictedSubgraph(conflicted));
+        }
+        // Only state events take part: an auth chain holds nothing else in a valid room, and a non-state event
+        // has no place in a state map.
+        fullConflicted.removeIf(id -> !events.get(id).isState());
+
+        // Step 1: the power events and their auth chains within the full conflicted set, in reverse
+        // topological power order.
+        List<EventId> powerEvents = new ArrayList<>();
+        for (EventId id : fullConflicted) {
+            if (Events.isPowerEvent(events.get(id))) {
+                powerEvents.add(id);
+            }
+        }
+        List<EventId> sortedPower = ReverseTopologicalSort.sort(powerEvents, fullConflicted, events);
+
+        // Step 2: iterative auth checks from the unconflicted state (v2) or from the empty state (v2.1: the
+        // unconflicted state may itself be the product of a state reset, MSC4297 problem A).
+        Map<StateKey, EventId> resolved = v21 ? new HashMap<>() : new HashMap<>(unconflicted);
+        IterativeAuth.apply(sortedPower, resolved, events, rules);
+
+        // Step 3: every other event of the full conflicted set, by the mainline of the resolved power levels.
+        Set<EventId> inStepOne = new HashSet<>(sortedPower);
+        List<EventId> others = new ArrayList<>();
+        for (EventId id : fullConflicted) {
+            if (!inStepOne.contains(id)) {
+                others.add(id);
+            }
+        }
+        EventId powerLevels = resolved.get(new StateKey(EventTypes.POWER_LEVELS, ""));
+        List<EventId> sortedOthers = MainlineOrdering.sort(others, powerLevels, events);
+
+        // Step 4: iterative auth checks on the partially resolved state.
+        IterativeAuth.apply(sortedOthers, resolved, events, rules);
+
+        // Step 5: the unconflicted state always wins.
+        resolved.putAll(unconflicted);
+        return resolved;
+    }
+
+    private static void split(List<Map<StateKey, EventId>> stateSets, Map<StateKey, EventId> unconflicted,
+            Set<EventId> conflicted) {
+        Map<StateKey, EventId> first = stateSets.get(0);
+        Set<StateKey> keys = new HashSet<>(first.keySet());
+        for (Map<StateKey, EventId> stateSet : stateSets.subList(1, stateSets.size())) {
+            keys.addAll(stateSet.keySet());
+        }
+        for (StateKey key : keys) {
+            EventId value = first.get(key);
+            boolean same = value != null;
+            for (Map<StateKey, EventId> stateSet : stateSets) {
+                EventId other = stateSet.get(key);
+                if (other != null) {
+                    conflicted.add(other);
+                }
+                same &= value != null && value.equals(other);
+            }
+            if (same) {
+                unconflicted.put(key, value);
+                conflicted.remove(value);
+            }
+        }
+    }
+
+    /** A conflicted event must be the state event its key says; anything else would corrupt the result. */
+    private static void checkKeys(Map<StateKey, EventId> stateSet, Set<EventId> conflicted, Events events) {
+        for (Map.Entry<StateKey, EventId> entry : stateSet.entrySet()) {
+            if (conflicted.contains(entry.getValue())) {
+                Pdu event = events.get(entry.getValue());
+                if (!event.isState() || !event.stateTuple().equals(entry.getKey())) {
+                    throw new StateResolutionException(StateResolutionException.Problem.STATE_KEY_MISMATCH,
+                            "state maps " + entry.getKey() + " to " + entry.getValue() + ", which is "
+                                    + event.type() + " " + event.stateKey().orElse("(not state)"));
+                }
+            }
+        }
+    }
+}
