@@ -64,14 +64,14 @@ public final class StateResolver {
         // Unconflicted state map and conflicted state set. A key missing from some state is conflicted, as in
         // Synapse and ruma: "present in every S_i with the same value" is the spec's condition for unconflicted.
         Map<StateKey, EventId> unconflicted = new HashMap<>();
-        Set<EventId> conflicted = new HashSet<>();
-        split(stateSets, unconflicted, conflicted);
-        if (conflicted.isEmpty()) {
+        Map<StateKey, Set<EventId>> conflictedByKey = new HashMap<>();
+        split(stateSets, unconflicted, conflictedByKey);
+        if (conflictedByKey.isEmpty()) {
             return unconflicted;
         }
-        for (Map<StateKey, EventId> stateSet : stateSets) {
-            checkKeys(stateSet, conflicted, events);
-        }
+        checkKeys(conflictedByKey, events);
+        Set<EventId> conflicted = new HashSet<>();
+        conflictedByKey.values().forEach(conflicted::addAll);
 
         // Full conflicted set: conflicted state ∪ auth difference (∪ conflicted state subgraph in v2.1).
         List<Set<EventId>> idSets = new ArrayList<>(stateSets.size());
@@ -122,41 +122,56 @@ public final class StateResolver {
         return resolved;
     }
 
+    /**
+     * Splits the states into the unconflicted state map and the conflicted state set (by key). Each state is
+     * walked once: keys of the first state are checked against every other, then keys missing from the first.
+     */
     private static void split(List<Map<StateKey, EventId>> stateSets, Map<StateKey, EventId> unconflicted,
-            Set<EventId> conflicted) {
+            Map<StateKey, Set<EventId>> conflicted) {
         Map<StateKey, EventId> first = stateSets.get(0);
-        Set<StateKey> keys = new HashSet<>(first.keySet());
-        for (Map<StateKey, EventId> stateSet : stateSets.subList(1, stateSets.size())) {
-            keys.addAll(stateSet.keySet());
-        }
-        for (StateKey key : keys) {
-            EventId value = first.get(key);
-            boolean same = value != null;
-            for (Map<StateKey, EventId> stateSet : stateSets) {
-                EventId other = stateSet.get(key);
-                if (other != null) {
-                    conflicted.add(other);
+        List<Map<StateKey, EventId>> others = stateSets.subList(1, stateSets.size());
+        for (Map.Entry<StateKey, EventId> entry : first.entrySet()) {
+            StateKey key = entry.getKey();
+            EventId value = entry.getValue();
+            boolean same = true;
+            for (Map<StateKey, EventId> other : others) {
+                if (!value.equals(other.get(key))) {
+                    same = false;
+                    break;
                 }
-                same &= value != null && value.equals(other);
             }
             if (same) {
                 unconflicted.put(key, value);
-                conflicted.remove(value);
+            } else {
+                Set<EventId> values = conflicted.computeIfAbsent(key, k -> new HashSet<>());
+                for (Map<StateKey, EventId> stateSet : stateSets) {
+                    EventId v = stateSet.get(key);
+                    if (v != null) {
+                        values.add(v);
+                    }
+                }
+            }
+        }
+        for (Map<StateKey, EventId> other : others) {
+            for (Map.Entry<StateKey, EventId> entry : other.entrySet()) {
+                if (!first.containsKey(entry.getKey())) {
+                    conflicted.computeIfAbsent(entry.getKey(), k -> new HashSet<>()).add(entry.getValue());
+                }
             }
         }
     }
 
     /** A conflicted event must be the state event its key says; anything else would corrupt the result. */
-    private static void checkKeys(Map<StateKey, EventId> stateSet, Set<EventId> conflicted, Events events) {
-        for (Map.Entry<StateKey, EventId> entry : stateSet.entrySet()) {
-            if (conflicted.contains(entry.getValue())) {
-                Pdu event = events.get(entry.getValue());
-                if (!event.isState() || !event.stateTuple().equals(entry.getKey())) {
+    private static void checkKeys(Map<StateKey, Set<EventId>> conflicted, Events events) {
+        conflicted.forEach((key, ids) -> {
+            for (EventId id : ids) {
+                Pdu event = events.get(id);
+                if (!event.isState() || !event.stateTuple().equals(key)) {
                     throw new StateResolutionException(StateResolutionException.Problem.STATE_KEY_MISMATCH,
-                            "state maps " + entry.getKey() + " to " + entry.getValue() + ", which is "
-                                    + event.type() + " " + event.stateKey().orElse("(not state)"));
+                            "a state maps " + key + " to " + id + ", which is " + event.type() + " "
+                                    + event.stateKey().orElse("(not state)"));
                 }
             }
-        }
+        });
     }
 }
