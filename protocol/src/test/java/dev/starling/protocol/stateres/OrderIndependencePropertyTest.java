@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
  * a ban, topics) are resolved in every order. Runs against the real {@code AuthRules.check} unless
  * {@code -Dstateres.miniAuth=true}.
  */
-class OrderIndependenceProperties {
+class OrderIndependencePropertyTest {
 
     @Property(tries = 60)
     void resolutionDoesNotDependOnTheOrderOfTheStates(@ForAll RoomVersion version,
