@@ -25,7 +25,7 @@ public interface EventProvider {
         return false;
     }
 
-    /** An provider over a fixed map of events, none of them rejected. */
+    /** A provider over a fixed map of events, none of them rejected. */
     static EventProvider of(Map<EventId, Pdu> events) {
         Map<EventId, Pdu> copy = Map.copyOf(events);
         return copy::get;

@@ -35,8 +35,9 @@ public final class StateResolver {
      * @param stateSets the states to resolve, each a map from {@code (type, state_key)} to event ID
      * @param events where to get the events of the states and their auth chains
      * @return the resolved state
-     * @throws StateResolutionException when an event needed is missing, belongs to another room, or does not
-     *     match the key it is stored under
+     * @throws StateResolutionException when an event needed is missing or belongs to another room, or a
+     *     conflicted event is not the state event of the key it is stored under (unconflicted entries are taken
+     *     as given)
      */
     public static Map<StateKey, EventId> resolve(
             RoomVersion version, List<Map<StateKey, EventId>> stateSets, EventProvider events) {

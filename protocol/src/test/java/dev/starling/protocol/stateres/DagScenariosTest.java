@@ -195,4 +195,42 @@ class DagScenariosTest {
                 edges("END KC START", "END RC START"),
                 "RC");
     }
+    /** ruma fixtures topic-vs-power-levels: Bob's topic loses to his concurrent demotion by Alice. */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void aTopicFromAConcurrentlyDemotedUserLoses(RoomVersion version) {
+        DagHarness dag = new DagHarness(version);
+        dag.check(List.of(
+                        dag.powerLevels("PA", ALICE, ALICE, 100, BOB, 50),
+                        dag.powerLevels("PD", ALICE, ALICE, 100, BOB, 0),
+                        topic("TB", BOB)),
+                edges("END PD PA START", "END TB PA"),
+                "PD");
+    }
+
+    /**
+     * Complement tests/federation_state_resolution_test.go {@code TestFederationStateResolution} (matrix-spec
+     * issue 1209): a user names the room twice while, on a fork after the first name, a moderator bans them.
+     * Both names are conflicted and both fail once the ban is applied, so the name is dropped altogether (the
+     * complement test accepts "reverted or dropped"; by the algorithm it is dropped). Roles adapted: Charlie
+     * names the room and Bob bans him, as our creator Alice cannot be banned in room version 12.
+     */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void roomNamesFromAConcurrentlyBannedUserAreDropped(RoomVersion version) {
+        DagHarness dag = new DagHarness(version);
+        var levels = dag.room.powerLevels(ALICE, 100, BOB, 75, CHARLIE, 50);
+        levels.putObject("events").put(EventTypes.NAME, 50);
+        dag.check(List.of(
+                        DagHarness.state("PA", ALICE, EventTypes.POWER_LEVELS, "", levels),
+                        DagHarness.state("NB", BOB, EventTypes.NAME, "", JsonNodeFactory.instance.objectNode()
+                                .put("name", "Bob initial")),
+                        DagHarness.state("N1", CHARLIE, EventTypes.NAME, "", JsonNodeFactory.instance.objectNode()
+                                .put("name", "Charlie initial")),
+                        DagHarness.state("N2", CHARLIE, EventTypes.NAME, "", JsonNodeFactory.instance.objectNode()
+                                .put("name", "Bad name")),
+                        member("K", BOB, CHARLIE, "ban")),
+                edges("END N2 N1 NB PA START", "END K N1"),
+                "PA", "K");
+    }
 }

@@ -211,4 +211,29 @@ class V21ScenariosTest {
             assertThat(resolved.get(JOIN_RULES)).as("room version %s", version.id()).isEqualTo(room.id("JR1"));
         }
     }
+    /**
+     * ruma state-res (2021) {@code ban_with_auth_chains2}: Ella is banned on one fork, and on the other joins
+     * citing auth events from before the ban. The ban, a power event, is applied first and the join then fails.
+     */
+    @Test
+    void aJoinCitingAuthEventsFromBeforeABanLosesToTheBan() {
+        String ella = "@ella:example.com";
+        for (RoomVersion version : RoomVersion.values()) {
+            TestRoom room = new TestRoom(version);
+            room.create();
+            room.add("MA", ALICE, EventTypes.MEMBER, ALICE, member("join"), List.of(), List.of("CREATE"));
+            room.add("PL", ALICE, EventTypes.POWER_LEVELS, "", room.powerLevels(ALICE, 100), List.of("MA"), List.of("MA"));
+            room.add("JR", ALICE, EventTypes.JOIN_RULES, "", joinRule("public"), List.of("MA", "PL"), List.of("PL"));
+            room.add("MB", BOB, EventTypes.MEMBER, BOB, member("join"), List.of("PL", "JR"), List.of("JR"));
+            room.add("PA", ALICE, EventTypes.POWER_LEVELS, "", room.powerLevels(ALICE, 100, BOB, 50),
+                    List.of("MA", "PL"), List.of("MB"));
+            room.add("BAN", ALICE, EventTypes.MEMBER, ella, member("ban"), List.of("MA", "PA"), List.of("PA"));
+            room.add("IME", ella, EventTypes.MEMBER, ella, member("join"), List.of("JR", "PA"), List.of("BAN"));
+            Map<StateKey, EventId> resolved = room.resolve(List.of(
+                    room.state("CREATE", "MA", "JR", "MB", "PA", "BAN"),
+                    room.state("CREATE", "MA", "JR", "MB", "PA", "IME")));
+            assertThat(resolved).as("room version %s", version.id())
+                    .isEqualTo(room.state("CREATE", "MA", "JR", "MB", "PA", "BAN"));
+        }
+    }
 }
