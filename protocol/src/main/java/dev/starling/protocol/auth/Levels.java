@@ -32,10 +32,6 @@ final class Levels {
         this.version = create.roomVersion();
     }
 
-    boolean hasEvent() {
-        return content != null;
-    }
-
     /** The sender's or target's level: infinite for v12 creators, else {@code users}, {@code users_default}. */
     long user(UserId user) {
         if (version.privilegedCreators()) {

@@ -32,6 +32,15 @@ class PowerLevelsTest {
     }
 
     @Test
+    void eventLevelsOverrideTheDefaults() {
+        PowerLevels levels = PowerLevels.fromContent(json("{'events':{'m.room.name':75,'m.bad':'1'},'state_default':60,'events_default':5,'notifications':{'room':20}}"));
+        assertThat(levels.eventLevel("m.room.name", true)).isEqualTo(75);
+        assertThat(levels.eventLevel("m.bad", true)).isEqualTo(60);
+        assertThat(levels.eventLevel("m.room.message", false)).isEqualTo(5);
+        assertThat(levels.notificationsRoom()).isEqualTo(20);
+    }
+
+    @Test
     void shapeAcceptsTheCanonicalRangeAndRefusesBeyondIt() {
         assertThat(PowerLevels.shapeProblem(json("{'ban':" + MAX + ",'kick':-" + MAX + "}"))).isNull();
         ObjectNode tooBig = JsonNodeFactory.instance.objectNode().put("ban", MAX + 1);

@@ -99,6 +99,28 @@ final class ThirdPartyCases {
         rows.deny(AuthRule.THIRD_PARTY_INVITE, "3pid invite whose token event has an undecodable key",
                 badKey.member(MOD, carol, invite(signed(carol, TOKEN, KEY))), badKey);
 
+        ObjectNode junkFirst = signed(carol, TOKEN, KEY);
+        String good = junkFirst.get("signatures").get("id.example.org").get("ed25519:0").textValue();
+        junkFirst.set("signatures", json("{'a.example':'not an object','id.example.org':{'ed25519:short':'AAAA','ed25519:num':5,'ed25519:0':'" + good + "'}}"));
+        rows.allow("3pid invite whose valid signature follows malformed ones", withToken.member(MOD, carol, invite(junkFirst)), withToken);
+        // y = 2^255 − 1 is not a field element, so this 32-byte key is not a curve point.
+        byte[] notAPoint = new byte[32];
+        Arrays.fill(notAPoint, (byte) 0xff);
+        RoomFixture offCurve = room.copy().put(tokenEvent(room, tokenContent(Base64.getEncoder().withoutPadding().encodeToString(notAPoint))));
+        rows.deny(AuthRule.THIRD_PARTY_INVITE, "3pid invite whose token key is not a curve point",
+                offCurve.member(MOD, carol, invite(signed(carol, TOKEN, KEY))), offCurve);
+        // SECURITY.md 9: the identity (small-order) key with the trivial signature R = identity, S = 0 must fail.
+        byte[] identity = new byte[32];
+        identity[0] = 1;
+        byte[] trivial = new byte[64];
+        trivial[0] = 1;
+        RoomFixture weak = room.copy().put(tokenEvent(room, tokenContent(Base64.getEncoder().withoutPadding().encodeToString(identity))));
+        ObjectNode trivialSigned = signed(carol, TOKEN, KEY);
+        trivialSigned.putObject("signatures").putObject("id.example.org")
+                .put("ed25519:0", Base64.getEncoder().withoutPadding().encodeToString(trivial));
+        rows.deny(AuthRule.THIRD_PARTY_INVITE, "3pid invite with the identity key and a trivial signature",
+                weak.member(MOD, carol, invite(trivialSigned)), weak);
+
         // Rule 6: the invite level, not the event's required level, governs m.room.third_party_invite.
         ObjectNode content = tokenContent(publicKey(KEY, Base64.getEncoder()));
         RoomFixture typeLevel = room.copy().levels(pl -> pl.set("events", json("{'m.room.power_levels':50,'m.room.third_party_invite':100}")));
