@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.UserId;
+import dev.starling.protocol.json.CanonicalJson;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The content of {@code m.room.power_levels} with the spec's defaults applied (spec: "m.room.power_levels").
  *
- * <p>Two sets of defaults exist: those for keys missing from an existing event ({@link #fromContent}), and
- * those for a room with no power-levels event at all ({@link #withoutEvent}), where the state default is 0.
+ * <p>Missing keys of an existing event ({@link #fromContent}) and a room with no power-levels event at all
+ * ({@link #withoutEvent}) get the same defaults.
  * Values that are not integers are ignored here (treated as missing); the auth rules refuse such events in
  * every supported room version, so only events that were never accepted can carry them.
  * Creators' levels (room creator before v12, unlimited power in v12) are applied by the auth rules, not here.
@@ -33,7 +34,11 @@ public record PowerLevels(
     public static final long DEFAULT_REDACT = 50;
     public static final long DEFAULT_INVITE = 0;
     public static final long DEFAULT_STATE = 50;
-    public static final long DEFAULT_STATE_WITHOUT_EVENT = 0;
+    /**
+     * The state default in a room with no power-levels event. The spec once said 0 here but has said 50
+     * since matrix-spec#1479 (2023), matching what servers always did; kept as a name for callers.
+     */
+    public static final long DEFAULT_STATE_WITHOUT_EVENT = DEFAULT_STATE;
     public static final long DEFAULT_NOTIFICATIONS_ROOM = 50;
 
     public PowerLevels {
@@ -43,7 +48,7 @@ public record PowerLevels(
 
     /** The levels in a room that has no power-levels event. */
     public static PowerLevels withoutEvent() {
-        return new PowerLevels(DEFAULT_BAN, DEFAULT_INVITE, DEFAULT_KICK, DEFAULT_REDACT, DEFAULT_STATE_WITHOUT_EVENT,
+        return new PowerLevels(DEFAULT_BAN, DEFAULT_INVITE, DEFAULT_KICK, DEFAULT_REDACT, DEFAULT_STATE,
                 0, 0, Map.of(), Map.of(), DEFAULT_NOTIFICATIONS_ROOM);
     }
 
@@ -52,7 +57,7 @@ public record PowerLevels(
         Map<String, Long> events = new HashMap<>();
         if (content.get("events") instanceof ObjectNode object) {
             object.fields().forEachRemaining(e -> {
-                if (e.getValue().isIntegralNumber()) {
+                if (isLevel(e.getValue())) {
                     events.put(e.getKey(), e.getValue().longValue());
                 }
             });
@@ -60,13 +65,13 @@ public record PowerLevels(
         Map<String, Long> users = new HashMap<>();
         if (content.get("users") instanceof ObjectNode object) {
             object.fields().forEachRemaining(e -> {
-                if (e.getValue().isIntegralNumber()) {
+                if (isLevel(e.getValue())) {
                     users.put(e.getKey(), e.getValue().longValue());
                 }
             });
         }
         JsonNode notifications = content.get("notifications");
-        long room = notifications != null && notifications.path("room").isIntegralNumber()
+        long room = notifications != null && isLevel(notifications.path("room"))
                 ? notifications.get("room").longValue() : DEFAULT_NOTIFICATIONS_ROOM;
         return new PowerLevels(
                 integer(content, "ban", DEFAULT_BAN),
@@ -81,7 +86,13 @@ public record PowerLevels(
 
     private static long integer(ObjectNode content, String key, long fallback) {
         JsonNode node = content.get(key);
-        return node != null && node.isIntegralNumber() ? node.longValue() : fallback;
+        return node != null && isLevel(node) ? node.longValue() : fallback;
+    }
+
+    /** An integer in the canonical JSON range ±(2^53−1), the only values a power level can take. */
+    static boolean isLevel(JsonNode node) {
+        return node.isIntegralNumber() && node.canConvertToLong()
+                && Math.abs(node.longValue()) <= CanonicalJson.MAX_SAFE_INTEGER;
     }
 
     /** The level of a user listed in {@code users}, else {@code users_default}. */
@@ -114,8 +125,8 @@ public record PowerLevels(
     public static String shapeProblem(ObjectNode content) {
         for (String key : new String[] {"users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"}) {
             JsonNode node = content.get(key);
-            if (node != null && !node.isIntegralNumber()) {
-                return key + " must be an integer";
+            if (node != null && !isLevel(node)) {
+                return key + " must be an integer in ±(2^53−1)";
             }
         }
         for (String key : new String[] {"events", "notifications"}) {
@@ -125,8 +136,8 @@ public record PowerLevels(
                     return key + " must be an object";
                 }
                 for (JsonNode value : node) {
-                    if (!value.isIntegralNumber()) {
-                        return key + " values must be integers";
+                    if (!isLevel(value)) {
+                        return key + " values must be integers in ±(2^53−1)";
                     }
                 }
             }
@@ -143,8 +154,8 @@ public record PowerLevels(
                 } catch (InvalidIdentifierException e) {
                     return "users key is not a valid user ID: " + e.getMessage();
                 }
-                if (!entry.getValue().isIntegralNumber()) {
-                    return "users values must be integers";
+                if (!isLevel(entry.getValue())) {
+                    return "users values must be integers in ±(2^53−1)";
                 }
             }
         }
