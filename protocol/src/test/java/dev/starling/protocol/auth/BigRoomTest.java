@@ -14,18 +14,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * State resolution runs the rules tens of thousands of times in a big room. Each check must cost a few map
- * lookups, not a copy of the power levels or the member list: 40,000 checks against a room of 20,000
- * members take about a second on a loaded 2-CPU machine that way, and far longer if each check copied
- * the state (40,000 × 20,000 entries). (The 64 KiB
- * event limit caps {@code users} at about 1,500 entries; the rest have {@code users_default}.)
+ * The rules in a room of 20,000 members, where most members have {@code users_default} because the 64 KiB
+ * event limit caps {@code users} at about 1,500 entries. How fast a check is is measured by the JMH
+ * benchmark {@code AuthBenchmark}, not here.
  */
 class BigRoomTest {
     static final int MEMBERS = 20_000;
     static final int LISTED = 1_500;
 
     @Test
-    void checksInAHugeRoomDoNotCopyTheState() {
+    void kicksInAHugeRoomFollowEachMembersLevel() {
         RoomFixture room = RoomFixture.standard(RoomVersion.V12);
         List<UserId> users = new ArrayList<>();
         ObjectNode levels = room.defaultLevels();
@@ -42,7 +40,6 @@ class BigRoomTest {
         List<Pdu> messages = users.stream().map(room::message).toList();
         List<Pdu> kicks = users.stream().map(u -> room.member(RoomFixture.MOD, u, "leave")).toList();
 
-        long start = System.nanoTime();
         int allowedKicks = 0;
         for (int i = 0; i < MEMBERS; i++) {
             AuthRules.check(messages.get(i), state);
@@ -53,10 +50,8 @@ class BigRoomTest {
                 assertThat(e.rule()).isEqualTo(AuthRule.LEAVE);
             }
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(allowedKicks).as("MOD (50) may kick exactly the users below 50").isEqualTo(MEMBERS - LISTED + LISTED / 2);
-        assertThat(millis).as("40,000 checks in a 20,000-member room").isLessThan(10_000);
         Pdu promote = room.powerLevels(RoomFixture.MOD, levels.deepCopy().put("ban", 51));
         assertThatThrownBy(() -> AuthRules.check(promote, state)).isInstanceOf(AuthException.class);
     }
