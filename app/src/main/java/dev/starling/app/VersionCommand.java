@@ -10,15 +10,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "version", description = "Print Starling's version and the Java runtime it runs on.")
 final class VersionCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
+    @Spec CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    for (String line : new StarlingVersion().getVersion()) {
-      out.println(line);
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        for (String line : new StarlingVersion().getVersion()) {
+            out.println(line);
+        }
+        out.flush();
+        return 0;
     }
-    out.flush();
-    return 0;
-  }
 }
