@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.json.CanonicalJson;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code starling event verify} on the example event in {@code examples/} and on broken copies of it. */
 class EventCommandTest {
@@ -19,14 +17,12 @@ class EventCommandTest {
     private static final Path EXAMPLE_KEYS = Path.of("..", "examples", "keys", "example.org.json");
 
     @TempDir Path dir;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRun command = new CommandRun();
+    private final StringWriter out = command.out;
+    private final StringWriter err = command.err;
 
     private int run(String... args) {
-        CommandLine cmd = Starling.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return command.run(args);
     }
 
     private Path write(ObjectNode event) throws IOException {

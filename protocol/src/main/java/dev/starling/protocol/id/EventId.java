@@ -8,29 +8,8 @@ package dev.starling.protocol.id;
  */
 public record EventId(String value) {
     public EventId {
-        InvalidIdentifierException.Kind kind = InvalidIdentifierException.Kind.EVENT_ID;
-        if (value == null || value.isEmpty()) {
-            throw new InvalidIdentifierException(kind, value, "empty");
-        }
-        if (value.charAt(0) != '$') {
-            throw new InvalidIdentifierException(kind, value, "must start with '$'");
-        }
-        if (value.indexOf(':') < 0) {
-            if (!Identifiers.isUnpaddedUrlSafeBase64(value.substring(1), 43)) {
-                throw new InvalidIdentifierException(kind, value,
-                        "must be '$' + 43 characters of unpadded URL-safe base64");
-            }
-        } else {
-            String[] parts = Identifiers.splitSigilled(value, '$', kind);
-            if (parts[0].isEmpty()) {
-                throw new InvalidIdentifierException(kind, value, "empty opaque part");
-            }
-            try {
-                ServerName.parse(parts[1]);
-            } catch (InvalidIdentifierException e) {
-                throw new InvalidIdentifierException(kind, value, e.getMessage());
-            }
-        }
+        Identifiers.checkHashOrServerForm(value, '$', InvalidIdentifierException.Kind.EVENT_ID,
+                "must be '$' + 43 characters of unpadded URL-safe base64");
     }
 
     public static EventId parse(String value) {

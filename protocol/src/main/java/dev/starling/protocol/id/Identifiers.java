@@ -60,6 +60,35 @@ final class Identifiers {
         return new String[] {input.substring(1, colon), input.substring(colon + 1)};
     }
 
+    /**
+     * Checks an identifier that is either {@code sigil + 43 characters of unpadded URL-safe base64} (a hash,
+     * as event IDs and room-version-12 room IDs are) or the older {@code sigil opaque ":" server}.
+     */
+    static void checkHashOrServerForm(String value, char sigil, InvalidIdentifierException.Kind kind,
+            String notAHash) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidIdentifierException(kind, value, "empty");
+        }
+        if (value.charAt(0) != sigil) {
+            throw new InvalidIdentifierException(kind, value, "must start with '" + sigil + "'");
+        }
+        if (value.indexOf(':') < 0) {
+            if (!isUnpaddedUrlSafeBase64(value.substring(1), 43)) {
+                throw new InvalidIdentifierException(kind, value, notAHash);
+            }
+            return;
+        }
+        String[] parts = splitSigilled(value, sigil, kind);
+        if (parts[0].isEmpty()) {
+            throw new InvalidIdentifierException(kind, value, "empty opaque part");
+        }
+        try {
+            ServerName.parse(parts[1]);
+        } catch (InvalidIdentifierException e) {
+            throw new InvalidIdentifierException(kind, value, e.getMessage());
+        }
+    }
+
     static boolean isUnpaddedUrlSafeBase64(String s, int length) {
         if (s.length() != length) {
             return false;
