@@ -9,6 +9,7 @@ import static dev.starling.protocol.stateres.TestRoom.BOB;
 import static dev.starling.protocol.stateres.TestRoom.CHARLIE;
 import static dev.starling.protocol.stateres.TestRoom.EVELYN;
 import static dev.starling.protocol.stateres.TestRoom.ZARA;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.starling.protocol.events.EventTypes;
@@ -232,5 +233,45 @@ class DagScenariosTest {
                         member("K", BOB, CHARLIE, "ban")),
                 edges("END N2 N1 NB PA START", "END K N1"),
                 "PA", "K");
+    }
+
+    /**
+     * ruma/ruma crates/ruma-state-res/src/state_res/tests.rs {@code ban_with_auth_chains} (the first variant, as
+     * of commit 0047e543d, before the tests moved to snapshot fixtures): Alice bans Ella (here Evelyn), and Ella
+     * then joins on top of the ban, citing it. Merging the two, the ban, a power event, is applied first and the
+     * join that follows it fails.
+     */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void aJoinBuiltOnTopOfABanLosesToIt(RoomVersion version) {
+        DagHarness dag = new DagHarness(version);
+        dag.check(List.of(
+                        dag.powerLevels("PA", ALICE, ALICE, 100, BOB, 50),
+                        member("MB", ALICE, EVELYN, "ban"),
+                        member("IME", EVELYN, EVELYN, "join")),
+                edges("END MB PA START", "END IME MB"),
+                "PA", "MB");
+    }
+
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code SimpleParamStateTestCase.test_event_map_none}; ruma/ruma
+     * crates/ruma-state-res/src/state_res/tests.rs {@code test_event_map_none} (its {@code TestStore::set_up}):
+     * in a room with no power levels at all, Bob and Charlie join at the same time, each citing only the create
+     * event and the join rules; both joins are kept.
+     */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void concurrentJoinsInARoomWithoutPowerLevelsAreBothKept(RoomVersion version) {
+        TestRoom room = new TestRoom(version);
+        room.create();
+        room.add("IMA", ALICE, EventTypes.MEMBER, ALICE, TestRoom.member("join"), List.of(), List.of("CREATE"));
+        room.add("IJR", ALICE, EventTypes.JOIN_RULES, "", TestRoom.joinRule("public"), List.of("IMA"),
+                List.of("IMA"));
+        room.add("IMB", BOB, EventTypes.MEMBER, BOB, TestRoom.member("join"), List.of("IJR"), List.of("IJR"));
+        room.add("IMC", CHARLIE, EventTypes.MEMBER, CHARLIE, TestRoom.member("join"), List.of("IJR"),
+                List.of("IJR"));
+        assertThat(room.resolve(List.of(
+                        room.state("CREATE", "IMA", "IJR", "IMB"), room.state("CREATE", "IMA", "IJR", "IMC"))))
+                .isEqualTo(room.state("CREATE", "IMA", "IJR", "IMB", "IMC"));
     }
 }
