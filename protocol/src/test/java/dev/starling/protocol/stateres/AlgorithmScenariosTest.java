@@ -173,7 +173,9 @@ class AlgorithmScenariosTest {
         }
     }
 
-    /** ruma/ruma crates/ruma-state-res/src/state_res/tests.rs {@code test_mainline_sort_no_pl_ancestor_sorts_first}. */
+    /**
+     * ruma/ruma crates/ruma-state-res/src/state_res/tests.rs {@code test_mainline_sort_no_pl_ancestor_sorts_first}.
+     */
     @Test
     void mainlineOrderingPutsEventsWithoutAPowerLevelsAncestorFirstThenOlderEpochs() {
         TestRoom room = publicChat(RoomVersion.V10);
