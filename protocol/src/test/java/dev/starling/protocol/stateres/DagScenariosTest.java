@@ -9,6 +9,7 @@ import static dev.starling.protocol.stateres.TestRoom.BOB;
 import static dev.starling.protocol.stateres.TestRoom.CHARLIE;
 import static dev.starling.protocol.stateres.TestRoom.EVELYN;
 import static dev.starling.protocol.stateres.TestRoom.ZARA;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.starling.protocol.events.EventTypes;
@@ -26,7 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class DagScenariosTest {
 
-    /** Synapse tests/state/test_v2.py {@code test_ban_vs_pl}; ruma fixture ban-vs-power-levels. */
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_ban_vs_pl}; ruma/ruma
+     * crates/ruma-state-res/tests/it/resolve.rs {@code ban_vs_power_levels} (fixtures ban-vs-power-levels-*.json).
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void aBanBeatsAConcurrentPowerLevelsChangeByTheBannedUser(RoomVersion version) {
@@ -41,8 +45,9 @@ class DagScenariosTest {
     }
 
     /**
-     * Synapse test_v2.py {@code test_join_rule_evasion}; ruma fixtures join-rules-vs-join: a join racing a change
-     * to invite-only is dropped.
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_join_rule_evasion}; ruma/ruma
+     * crates/ruma-state-res/tests/it/resolve.rs {@code join_rules_vs_join} (fixtures join-rules-vs-join-*.json): a
+     * join racing a change to invite-only is dropped.
      */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
@@ -55,7 +60,10 @@ class DagScenariosTest {
                 "JR");
     }
 
-    /** Synapse test_v2.py {@code test_offtopic_pl}: a chain of power-levels changes beats its own ancestor. */
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_offtopic_pl}: a chain of power-levels
+     * changes beats its own ancestor.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void aLaterPowerLevelsChainWinsOverItsAncestor(RoomVersion version) {
@@ -68,7 +76,10 @@ class DagScenariosTest {
                 "PC");
     }
 
-    /** Synapse test_v2.py {@code test_topic_basic}: a topic from a since-demoted user loses. */
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_topic_basic}: a topic from a since-demoted
+     * user loses.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void aTopicFromADemotedUserLoses(RoomVersion version) {
@@ -84,7 +95,10 @@ class DagScenariosTest {
                 "PA2", "T2");
     }
 
-    /** Synapse test_v2.py {@code test_topic_reset}: a ban resets the topic to the one before the banned user's. */
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_topic_reset}: a ban resets the topic to the
+     * one before the banned user's.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void aBanResetsTheTopicSetByTheBannedUser(RoomVersion version) {
@@ -98,7 +112,10 @@ class DagScenariosTest {
                 "T1", "MB", "PA");
     }
 
-    /** Synapse test_v2.py {@code test_topic}: a topic after the winning power levels wins. */
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_topic}: a topic after the winning power
+     * levels wins.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void theTopicAfterTheWinningPowerLevelsWins(RoomVersion version) {
@@ -117,8 +134,8 @@ class DagScenariosTest {
     }
 
     /**
-     * Synapse test_v2.py {@code test_mainline_sort}: T3 wins although T4 was sent later, because T4 cites an
-     * older power-levels event of the mainline.
+     * element-hq/synapse tests/state/test_v2.py {@code StateTestCase.test_mainline_sort}: T3 wins although T4 was
+     * sent later, because T4 cites an older power-levels event of the mainline.
      */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
@@ -138,7 +155,10 @@ class DagScenariosTest {
                 "T3", "PA2");
     }
 
-    /** ruma fixtures topic-vs-ban: Bob's topic loses to his concurrent ban. */
+    /**
+     * ruma/ruma crates/ruma-state-res/tests/it/resolve.rs {@code topic_vs_ban} (fixtures topic-vs-ban-*.json): Bob's
+     * topic loses to his concurrent ban.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void aTopicFromAConcurrentlyBannedUserLoses(RoomVersion version) {
@@ -152,7 +172,10 @@ class DagScenariosTest {
                 "PA", "T0", "MB");
     }
 
-    /** ruma fixtures power-levels-admin-vs-mod: the admin's demotion beats the moderator's concurrent change. */
+    /**
+     * ruma/ruma crates/ruma-state-res/tests/it/resolve.rs {@code power_levels_admin_vs_mod} (fixtures
+     * power-levels-admin-vs-mod-*.json): the admin's demotion beats the moderator's concurrent change.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void anAdminsDemotionBeatsTheModeratorsConcurrentPowerLevels(RoomVersion version) {
@@ -167,7 +190,11 @@ class DagScenariosTest {
                 "PA2");
     }
 
-    /** Synapse test_v2.py SimpleParamStateTestCase; ruma fixtures concurrent-joins: both joins survive. */
+    /**
+     * ruma/ruma crates/ruma-state-res/tests/it/resolve.rs {@code concurrent_joins} (fixtures
+     * concurrent-joins-charlie.json and concurrent-joins-ella.json, here Evelyn and Xavier, as Charlie is already in
+     * our base room): both joins survive.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void concurrentJoinsAreBothKept(RoomVersion version) {
@@ -180,9 +207,9 @@ class DagScenariosTest {
     }
 
     /**
-     * Our variant of Synapse's {@code test_ban_vs_pl} for kicks (a kick is a power event by the spec's
-     * definition): the kick is applied first, then the kicked user's concurrent profile change, a membership
-     * "join", is authorised again as a rejoin of a public room, so it wins. (A ban would keep them out.)
+     * Not from a public suite: our own variant of Synapse's {@code test_ban_vs_pl} for kicks (a kick is a power event
+     * by the spec's definition): the kick is applied first, then the kicked user's concurrent profile change, a
+     * membership "join", is authorised again as a rejoin of a public room, so it wins. (A ban would keep them out.)
      */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
@@ -195,7 +222,10 @@ class DagScenariosTest {
                 edges("END KC START", "END RC START"),
                 "RC");
     }
-    /** ruma fixtures topic-vs-power-levels: Bob's topic loses to his concurrent demotion by Alice. */
+    /**
+     * ruma/ruma crates/ruma-state-res/tests/it/resolve.rs {@code topic_vs_power_levels} (fixtures
+     * topic-vs-power-levels-*.json): Bob's topic loses to his concurrent demotion by Alice.
+     */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void aTopicFromAConcurrentlyDemotedUserLoses(RoomVersion version) {
@@ -209,11 +239,11 @@ class DagScenariosTest {
     }
 
     /**
-     * Complement tests/federation_state_resolution_test.go {@code TestFederationStateResolution} (matrix-spec
-     * issue 1209): a user names the room twice while, on a fork after the first name, a moderator bans them.
-     * Both names are conflicted and both fail once the ban is applied, so the name is dropped altogether (the
-     * complement test accepts "reverted or dropped"; by the algorithm it is dropped). Roles adapted: Charlie
-     * names the room and Bob bans him, as our creator Alice cannot be banned in room version 12.
+     * matrix-org/complement tests/federation_state_resolution_test.go {@code TestFederationStateResolution}
+     * (matrix-spec issue 1209): a user names the room twice while, on a fork after the first name, a moderator bans
+     * them. Both names are conflicted and both fail once the ban is applied, so the name is dropped altogether (the
+     * complement test accepts "reverted or dropped"; by the algorithm it is dropped). Roles adapted: Charlie names
+     * the room and Bob bans him, as our creator Alice cannot be banned in room version 12.
      */
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
@@ -232,5 +262,45 @@ class DagScenariosTest {
                         member("K", BOB, CHARLIE, "ban")),
                 edges("END N2 N1 NB PA START", "END K N1"),
                 "PA", "K");
+    }
+
+    /**
+     * ruma/ruma crates/ruma-state-res/src/state_res/tests.rs {@code ban_with_auth_chains} (the first variant, as
+     * of commit 0047e543d, before the tests moved to snapshot fixtures): Alice bans Ella (here Evelyn), and Ella
+     * then joins on top of the ban, citing it. Merging the two, the ban, a power event, is applied first and the
+     * join that follows it fails.
+     */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void aJoinBuiltOnTopOfABanLosesToIt(RoomVersion version) {
+        DagHarness dag = new DagHarness(version);
+        dag.check(List.of(
+                        dag.powerLevels("PA", ALICE, ALICE, 100, BOB, 50),
+                        member("MB", ALICE, EVELYN, "ban"),
+                        member("IME", EVELYN, EVELYN, "join")),
+                edges("END MB PA START", "END IME MB"),
+                "PA", "MB");
+    }
+
+    /**
+     * element-hq/synapse tests/state/test_v2.py {@code SimpleParamStateTestCase.test_event_map_none}; ruma/ruma
+     * crates/ruma-state-res/src/state_res/tests.rs {@code test_event_map_none} (its {@code TestStore::set_up}):
+     * in a room with no power levels at all, Bob and Charlie join at the same time, each citing only the create
+     * event and the join rules; both joins are kept.
+     */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void concurrentJoinsInARoomWithoutPowerLevelsAreBothKept(RoomVersion version) {
+        TestRoom room = new TestRoom(version);
+        room.create();
+        room.add("IMA", ALICE, EventTypes.MEMBER, ALICE, TestRoom.member("join"), List.of(), List.of("CREATE"));
+        room.add("IJR", ALICE, EventTypes.JOIN_RULES, "", TestRoom.joinRule("public"), List.of("IMA"),
+                List.of("IMA"));
+        room.add("IMB", BOB, EventTypes.MEMBER, BOB, TestRoom.member("join"), List.of("IJR"), List.of("IJR"));
+        room.add("IMC", CHARLIE, EventTypes.MEMBER, CHARLIE, TestRoom.member("join"), List.of("IJR"),
+                List.of("IJR"));
+        assertThat(room.resolve(List.of(
+                        room.state("CREATE", "IMA", "IJR", "IMB"), room.state("CREATE", "IMA", "IJR", "IMC"))))
+                .isEqualTo(room.state("CREATE", "IMA", "IJR", "IMB", "IMC"));
     }
 }

@@ -181,20 +181,6 @@ class StateResolverTest {
                 .containsExactlyInAnyOrder(room.id("PL3"), room.id("PL2"), room.id("MB"), room.id("JR"), room.id("PL"));
     }
 
-    /** Synapse tests/state/test_v2.py LexicographicalTestCase; ruma test_reverse_topological_power_sort. */
-    @Test
-    void kahnsAlgorithmTakesTheSmallestReadyEventFirst() {
-        EventId l = new EventId("$l:x.org");
-        EventId m = new EventId("$m:x.org");
-        EventId n = new EventId("$n:x.org");
-        EventId o = new EventId("$o:x.org");
-        EventId p = new EventId("$p:x.org");
-        Map<EventId, List<EventId>> graph = Map.of(l, List.of(o), m, List.of(n, o), n, List.of(o), o, List.of(),
-                p, List.of(o));
-        assertThat(ReverseTopologicalSort.kahn(graph, id -> new ReverseTopologicalSort.SortKey(0, 0, id)))
-                .containsExactly(o, l, n, m, p);
-    }
-
     @Test
     void higherSenderPowerSortsFirstThenEarlierTimestamp() {
         EventId low = new EventId("$a:x.org");
@@ -223,23 +209,6 @@ class StateResolverTest {
         Events events = new Events(room.provider(), RoomVersion.V10);
         assertThat(ReverseTopologicalSort.senderPower(room.event("PL"), events)).isEqualTo(100);
         assertThat(ReverseTopologicalSort.senderPower(room.event("T2"), events)).isEqualTo(50);
-    }
-
-    /** ruma state_res tests {@code test_mainline_sort_no_pl_ancestor_sorts_first}. */
-    @Test
-    void mainlineOrderingPutsEventsWithoutAPowerLevelsAncestorFirstThenOlderEpochs() {
-        TestRoom room = room(RoomVersion.V10);
-        room.add("OLD", ALICE, EventTypes.TOPIC, "", TestRoom.topic("old"), List.of("PL", "MA"), List.of("MB"));
-        room.add("PL2", ALICE, EventTypes.POWER_LEVELS, "", room.powerLevels(ALICE, 100), List.of("PL", "MA"),
-                List.of("OLD"));
-        room.add("PL3", ALICE, EventTypes.POWER_LEVELS, "", room.powerLevels(ALICE, 100), List.of("PL2", "MA"),
-                List.of("PL2"));
-        room.add("NEW", ALICE, EventTypes.TOPIC, "", TestRoom.topic("new"), List.of("PL3", "MA"), List.of("PL3"));
-        room.add("NOPL", ALICE, EventTypes.TOPIC, "", TestRoom.topic("none"), List.of("MA"), List.of("PL3"));
-        Events events = new Events(room.provider(), RoomVersion.V10);
-        assertThat(MainlineOrdering.sort(List.of(room.id("NEW"), room.id("OLD"), room.id("NOPL")), room.id("PL3"),
-                        events))
-                .containsExactly(room.id("NOPL"), room.id("OLD"), room.id("NEW"));
     }
 
     @Test

@@ -29,9 +29,11 @@ class V21ScenariosTest {
     private static final StateKey POWER_LEVELS = new StateKey(EventTypes.POWER_LEVELS, "");
 
     /**
-     * MSC4297 "Problem A" (ruma fixtures MSC4297-problem-A): Alice sets the room invite-only and leaves; Bob and
-     * Charlie each change their display name on forks citing different join rules. Both forks agree Alice has
-     * left, so v2 replays the conflicted join rules on a state where their sender is gone and loses them.
+     * MSC4297 "Problem A"; ruma/ruma crates/ruma-state-res/tests/it/resolve.rs
+     * {@code msc4297_problem_a_state_res_v2_0} and {@code msc4297_problem_a_state_res_v2_1} (fixtures MSC4297-problem-A/):
+     * Alice sets the room invite-only and leaves; Bob and Charlie each change their display name on forks citing
+     * different join rules. Both forks agree Alice has left, so v2 replays the conflicted join rules on a state where
+     * their sender is gone and loses them.
      */
     private static TestRoom problemA(RoomVersion version) {
         TestRoom room = new TestRoom(version);
@@ -70,9 +72,11 @@ class V21ScenariosTest {
     }
 
     /**
-     * MSC4297 "Problem B" (ruma fixtures MSC4297-problem-B): Eve's display-name change sits on a fork whose state
-     * still holds the first power levels, though her join cites the third. v2 resets the power levels to the
-     * first; v2.1 adds the events between the conflicted ones (the conflicted state subgraph) and keeps the third.
+     * MSC4297 "Problem B"; ruma/ruma crates/ruma-state-res/tests/it/resolve.rs
+     * {@code msc4297_problem_b_state_res_v2_0} and {@code msc4297_problem_b_state_res_v2_1} (fixtures MSC4297-problem-B/):
+     * Eve's display-name change sits on a fork whose state still holds the first power levels, though her join cites
+     * the third. v2 resets the power levels to the first; v2.1 adds the events between the conflicted ones (the
+     * conflicted state subgraph) and keeps the third.
      */
     private static TestRoom problemB(RoomVersion version) {
         TestRoom room = new TestRoom(version);
@@ -114,8 +118,8 @@ class V21ScenariosTest {
     }
 
     /**
-     * Synapse tests/state/test_v21.py {@code test_state_reset_start_empty_set}: Alice makes the room invite-only
-     * and leaves; another server gives a fork with the old public join rules.
+     * element-hq/synapse tests/state/test_v21.py {@code StateResV21TestCase.test_state_reset_start_empty_set}: Alice
+     * makes the room invite-only and leaves; another server gives a fork with the old public join rules.
      */
     private static TestRoom startEmptySet(RoomVersion version) {
         TestRoom room = new TestRoom(version);
@@ -149,7 +153,8 @@ class V21ScenariosTest {
     }
 
     /**
-     * Synapse tests/state/test_v21.py {@code test_state_reset_replay_conflicted_subgraph}: Evelyn's rename cites
+     * element-hq/synapse tests/state/test_v21.py
+     * {@code StateResV21TestCase.test_state_reset_replay_conflicted_subgraph}: Evelyn's rename cites
      * the old power levels though her join cites the newest, and the fork's state holds the old ones.
      */
     private static TestRoom replaySubgraph(RoomVersion version) {
@@ -193,8 +198,9 @@ class V21ScenariosTest {
     }
 
     /**
-     * ruma fixtures origin-server-ts-tiebreak: two join rules changes by the same sender on tied forks are ordered
-     * by origin_server_ts, not by event ID (here the event IDs sort the other way round).
+     * ruma/ruma crates/ruma-state-res/tests/it/resolve.rs {@code origin_server_ts_tiebreak} (fixture
+     * origin-server-ts-tiebreak.json): two join rules changes by the same sender on tied forks are ordered by
+     * origin_server_ts, not by event ID (here the event IDs sort the other way round).
      */
     @Test
     void tiedEventsAreOrderedByTimestampBeforeEventId() {
@@ -212,7 +218,8 @@ class V21ScenariosTest {
         }
     }
     /**
-     * ruma state-res (2021) {@code ban_with_auth_chains2}: Ella is banned on one fork, and on the other joins
+     * ruma/ruma crates/ruma-state-res/src/state_res/tests.rs {@code ban_with_auth_chains2} (as of commit
+     * 0047e543d, before the tests moved to snapshot fixtures): Ella is banned on one fork, and on the other joins
      * citing auth events from before the ban. The ban, a power event, is applied first and the join then fails.
      */
     @Test
