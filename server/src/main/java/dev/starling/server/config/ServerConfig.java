@@ -1,0 +1,298 @@
+package dev.starling.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.starling.protocol.id.InvalidIdentifierException;
+import dev.starling.protocol.id.ServerName;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The homeserver's configuration, read from a YAML file whose every key is optional (see {@link #OPTIONS} for
+ * the keys, their defaults and their documentation).
+ *
+ * @param serverName the name after the ':' in user IDs; it cannot change once users exist
+ * @param dataDir where the database, signing key and media live
+ * @param bindAddress the address the HTTP listener binds to
+ * @param port the HTTP listener's port (0: any free port)
+ * @param publicBaseUrl the URL clients use, served at {@code /.well-known/matrix/client}
+ * @param openRegistration whether anyone may register without a token
+ * @param registrationTokens tokens that allow registration when it is not open
+ * @param database which database to use and how to reach it
+ */
+public record ServerConfig(
+        ServerName serverName,
+        Path dataDir,
+        String bindAddress,
+        int port,
+        String publicBaseUrl,
+        boolean openRegistration,
+        List<String> registrationTokens,
+        Database database) {
+
+    /** The database section: SQLite in the data directory, or PostgreSQL at a JDBC URL. */
+    public record Database(Kind kind, String url, String user, String password) {
+        public enum Kind { SQLITE, POSTGRES }
+
+        @Override
+        public String toString() {
+            return "Database[" + kind + " " + url + " user " + user + "]";
+        }
+    }
+
+    /** Every key of the file, in the order of the generated file. */
+    static final List<ConfigOption> OPTIONS = List.of(
+            new ConfigOption("server_name", "localhost:8008",
+                    "The server's name: the part after ':' in user IDs (@alice:example.org). It cannot change once\n"
+                            + "users exist. A port is part of the name (localhost:8008)."),
+            new ConfigOption("data_dir", "./data",
+                    "Where Starling keeps its SQLite database, signing key and media. Relative paths are relative to\n"
+                            + "this file's folder."),
+            new ConfigOption("http.bind_address", "127.0.0.1",
+                    "The address the HTTP listener binds to. 0.0.0.0 or :: to listen on every interface."),
+            new ConfigOption("http.port", "8008", "The HTTP listener's port."),
+            new ConfigOption("http.public_base_url", "\"\"",
+                    "The URL clients reach this server at, announced in /.well-known/matrix/client.\n"
+                            + "Empty: http://<server_name>."),
+            new ConfigOption("registration.open", "false",
+                    "Let anyone register an account without a registration token. Keep it off on a server\n"
+                            + "reachable from the internet."),
+            new ConfigOption("registration.tokens", "[]",
+                    "Registration tokens (m.login.registration_token) that allow registration when it is not open."),
+            new ConfigOption("database.type", "sqlite",
+                    "sqlite (a file in data_dir; nothing to set up) or postgres."),
+            new ConfigOption("database.url", "\"\"",
+                    "For postgres: the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/starling"),
+            new ConfigOption("database.user", "\"\"", "For postgres: the database user."),
+            new ConfigOption("database.password", "\"\"", "For postgres: the database user's password."));
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    public ServerConfig {
+        registrationTokens = List.copyOf(registrationTokens);
+    }
+
+    /** Shows no registration tokens and no database password. */
+    @Override
+    public String toString() {
+        return "ServerConfig[" + serverName + " data " + dataDir + " http " + bindAddress + ":" + port
+                + " registration " + (openRegistration ? "open" : "closed") + " (" + registrationTokens.size()
+                + " tokens) " + database + "]";
+    }
+
+    /** The configuration with every default, data in {@code dataDir}. */
+    public static ServerConfig defaults(Path dataDir) {
+        return parse("data_dir: " + quote(dataDir.toString()) + "\n", Path.of("."));
+    }
+
+    /** Reads a configuration file, or writes the documented default file there first if it does not exist. */
+    public static ServerConfig loadOrCreate(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.writeString(file, defaultFile(), StandardCharsets.UTF_8);
+        }
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
+    }
+
+    /** The generated configuration file: every key with its documentation and default. */
+    public static String defaultFile() {
+        StringBuilder out = new StringBuilder("# Starling homeserver configuration. Every key is optional; shown are the defaults.\n");
+        String section = "";
+        for (ConfigOption option : OPTIONS) {
+            int dot = option.path().indexOf('.');
+            String indent = "";
+            String key = option.path();
+            if (dot > 0) {
+                String head = option.path().substring(0, dot);
+                if (!head.equals(section)) {
+                    out.append('\n').append(head).append(":\n");
+                    section = head;
+                }
+                indent = "  ";
+                key = option.path().substring(dot + 1);
+            } else {
+                out.append('\n');
+                section = "";
+            }
+            for (String line : option.doc().split("\n")) {
+                out.append(indent).append("# ").append(line).append('\n');
+            }
+            out.append(indent).append(key).append(": ").append(option.defaultYaml()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Parses YAML text; relative paths resolve against {@code baseDir}. Reports every problem at once. */
+    public static ServerConfig parse(String yaml, Path baseDir) {
+        JsonNode root;
+        try {
+            root = yaml.isBlank() ? YAML.createObjectNode() : YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("not valid YAML: " + firstLine(e.getMessage())));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = YAML.createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(List.of("the file must be a mapping of keys to values"));
+        }
+        List<String> problems = new ArrayList<>();
+        checkKnownKeys(root, problems);
+        Reader reader = new Reader(root, problems);
+
+        ServerName serverName = null;
+        String name = reader.text("server_name");
+        try {
+            serverName = ServerName.parse(name);
+        } catch (InvalidIdentifierException e) {
+            problems.add("server_name: " + e.getMessage());
+        }
+        Path dataDir = baseDir.resolve(reader.text("data_dir")).normalize();
+        String bind = reader.text("http.bind_address");
+        int port = reader.integer("http.port");
+        if (port < 0 || port > 65535) {
+            problems.add("http.port: " + port + " is not a port number (0 to 65535)");
+        }
+        String base = reader.text("http.public_base_url");
+        if (base.isEmpty() && serverName != null) {
+            base = "http://" + serverName.value();
+        } else if (!base.isEmpty() && !base.startsWith("http://") && !base.startsWith("https://")) {
+            problems.add("http.public_base_url: must start with http:// or https://");
+        }
+        boolean open = reader.bool("registration.open");
+        List<String> tokens = reader.texts("registration.tokens");
+        Database.Kind kind = null;
+        String type = reader.text("database.type");
+        switch (type) {
+            case "sqlite" -> kind = Database.Kind.SQLITE;
+            case "postgres" -> kind = Database.Kind.POSTGRES;
+            default -> problems.add("database.type: \"" + type + "\" is neither sqlite nor postgres");
+        }
+        String url = reader.text("database.url");
+        if (kind == Database.Kind.POSTGRES && !url.startsWith("jdbc:postgresql:")) {
+            problems.add("database.url: postgres needs a jdbc:postgresql: URL");
+        }
+        Database database = new Database(kind, url, reader.text("database.user"), reader.text("database.password"));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database);
+    }
+
+    private static void checkKnownKeys(JsonNode root, List<String> problems) {
+        Set<String> known = new LinkedHashSet<>();
+        Set<String> sections = new LinkedHashSet<>();
+        for (ConfigOption option : OPTIONS) {
+            known.add(option.path());
+            int dot = option.path().indexOf('.');
+            if (dot > 0) {
+                sections.add(option.path().substring(0, dot));
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = entry.getKey();
+            if (sections.contains(key)) {
+                if (!entry.getValue().isObject()) {
+                    problems.add(key + ": must be a mapping");
+                    continue;
+                }
+                entry.getValue().fieldNames().forEachRemaining(sub -> {
+                    if (!known.contains(key + "." + sub)) {
+                        problems.add(key + "." + sub + ": unknown key");
+                    }
+                });
+            } else if (!known.contains(key)) {
+                problems.add(key + ": unknown key");
+            }
+        }
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Reads typed values by dotted path, falling back to the documented default and collecting problems. */
+    private record Reader(JsonNode root, List<String> problems) {
+        private JsonNode node(String path) {
+            JsonNode node = root;
+            for (String part : path.split("\\.")) {
+                node = node == null ? null : node.get(part);
+            }
+            if (node == null || node.isNull()) {
+                try {
+                    return YAML.readTree(defaultOf(path));
+                } catch (IOException e) {
+                    throw new IllegalStateException("default of " + path + " is not YAML", e);
+                }
+            }
+            return node;
+        }
+
+        private static String defaultOf(String path) {
+            return OPTIONS.stream().filter(o -> o.path().equals(path)).findFirst().orElseThrow().defaultYaml();
+        }
+
+        String text(String path) {
+            JsonNode node = node(path);
+            if (!node.isValueNode() || node.isBoolean()) {
+                problems.add(path + ": must be a string");
+                return "";
+            }
+            return node.asText();
+        }
+
+        int integer(String path) {
+            JsonNode node = node(path);
+            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+                problems.add(path + ": must be a whole number");
+                return 0;
+            }
+            return node.intValue();
+        }
+
+        boolean bool(String path) {
+            JsonNode node = node(path);
+            if (!node.isBoolean()) {
+                problems.add(path + ": must be true or false");
+                return false;
+            }
+            return node.booleanValue();
+        }
+
+        List<String> texts(String path) {
+            JsonNode node = node(path);
+            if (!node.isArray()) {
+                problems.add(path + ": must be a list of strings");
+                return List.of();
+            }
+            List<String> values = new ArrayList<>();
+            for (JsonNode element : node) {
+                if (!element.isTextual() || element.textValue().isEmpty()) {
+                    problems.add(path + ": every entry must be a non-empty string");
+                } else {
+                    values.add(element.textValue());
+                }
+            }
+            return values;
+        }
+    }
+}
