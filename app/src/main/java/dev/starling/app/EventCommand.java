@@ -16,7 +16,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,21 +96,24 @@ final class EventCommand {
             return ok ? 0 : 1;
         }
 
+        /** Checks the signature of every server the event needs one from, one output line each. */
         private boolean checkSignatures(PrintWriter out, ObjectNode json, RoomVersion version) {
-            ServerName signer;
+            Set<ServerName> signers;
             try {
-                signer = EventSigning.requiredSigner(json);
+                signers = EventSigning.requiredSigners(json);
             } catch (ProtocolException e) {
                 out.println("signatures:   FAILED " + e.getMessage());
                 return false;
             }
-            ServerKeys keys = null;
+            Map<ServerName, ServerKeys> keys = new HashMap<>();
             for (Path path : serverKeys) {
                 try {
                     ObjectNode document = CanonicalJson.parseObject(Files.readAllBytes(path));
-                    JsonNode name = document.get("server_name");
-                    if (name != null && signer.value().equals(name.asText())) {
-                        keys = ServerKeysDocument.parse(document, signer).toServerKeys(System.currentTimeMillis());
+                    for (ServerName signer : signers) {
+                        if (signer.value().equals(document.path("server_name").asText())) {
+                            keys.put(signer, ServerKeysDocument.parse(document, signer)
+                                    .toServerKeys(System.currentTimeMillis()));
+                        }
                     }
                 } catch (IOException e) {
                     out.println("signatures:   FAILED cannot read " + path + ": " + e.getMessage());
@@ -117,18 +123,22 @@ final class EventCommand {
                     return false;
                 }
             }
-            if (keys == null) {
-                out.println("signatures:   not checked (no --server-keys document for " + signer + ")");
-                return true;
+            boolean ok = true;
+            for (ServerName signer : signers) {
+                ServerKeys serverKeys = keys.get(signer);
+                if (serverKeys == null) {
+                    out.println("signatures:   not checked (no --server-keys document for " + signer + ")");
+                    continue;
+                }
+                try {
+                    EventSigning.verify(json, version, serverKeys);
+                    out.println("signatures:   ok (" + signer + ")");
+                } catch (ProtocolException e) {
+                    out.println("signatures:   FAILED " + signer + ": " + e.getMessage());
+                    ok = false;
+                }
             }
-            try {
-                EventSigning.verify(json, version, keys);
-                out.println("signatures:   ok (" + signer + ")");
-                return true;
-            } catch (ProtocolException e) {
-                out.println("signatures:   FAILED " + e.getMessage());
-                return false;
-            }
+            return ok;
         }
 
         private static RoomVersion versionFromCreateEvent(ObjectNode json) {

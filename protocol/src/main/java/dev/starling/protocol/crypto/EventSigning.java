@@ -9,7 +9,10 @@ import dev.starling.protocol.id.KeyId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.rooms.RoomVersion;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Hashing, signing and checking events (spec: Server-Server API, "Signing Events"; SECURITY item 8).
@@ -40,7 +43,7 @@ public final class EventSigning {
 
     /**
      * The server whose signature an event needs: the server of its {@code sender} (room versions 3 and later).
-     * Third-party-invite member events may carry further requirements; the caller handles those.
+     * {@link #requiredSigners} adds the servers some member events also need.
      *
      * @throws SignatureException with {@code MALFORMED_OBJECT} when {@code sender} is not a user ID
      */
@@ -54,6 +57,32 @@ public final class EventSigning {
         } catch (InvalidIdentifierException e) {
             throw new SignatureException(SignatureException.Problem.MALFORMED_OBJECT, "sender is not a user ID");
         }
+    }
+
+    /**
+     * Every server whose signature an event needs (spec: Server-Server API, "Validating hashes and signatures
+     * on received events"): the sender's server and, for an {@code m.room.member} join that names a
+     * {@code join_authorised_via_users_server}, that user's server (auth rule 4.2, v12: 5.2). The caller checks
+     * each with {@link #verify}.
+     *
+     * @throws SignatureException with {@code MALFORMED_OBJECT} when {@code sender} or the authorising user is
+     *     not a user ID
+     */
+    public static Set<ServerName> requiredSigners(ObjectNode event) {
+        Set<ServerName> servers = new LinkedHashSet<>();
+        servers.add(requiredSigner(event));
+        JsonNode content = event.get("content");
+        JsonNode authoriser = content == null ? null : content.get("join_authorised_via_users_server");
+        if ("m.room.member".equals(event.path("type").asText()) && authoriser != null
+                && "join".equals(content.path("membership").asText())) {
+            try {
+                servers.add(UserId.parse(authoriser.asText()).server());
+            } catch (InvalidIdentifierException e) {
+                throw new SignatureException(SignatureException.Problem.MALFORMED_OBJECT,
+                        "join_authorised_via_users_server is not a user ID");
+            }
+        }
+        return Collections.unmodifiableSet(servers);
     }
 
     /**

@@ -51,8 +51,13 @@ public final class Redaction {
             case EventTypes.MEMBER -> {
                 copy(content, kept, "membership");
                 copy(content, kept, "join_authorised_via_users_server");
-                if (v11 && content.get("third_party_invite") instanceof ObjectNode invite && invite.has("signed")) {
-                    kept.putObject("third_party_invite").set("signed", invite.get("signed").deepCopy());
+                // v11+: "the signed key of the third_party_invite key". Synapse and ruma keep the (emptied)
+                // object even when it has no "signed"; we match them so that event IDs agree.
+                if (v11 && content.get("third_party_invite") instanceof ObjectNode invite) {
+                    ObjectNode keptInvite = kept.putObject("third_party_invite");
+                    if (invite.has("signed")) {
+                        keptInvite.set("signed", invite.get("signed").deepCopy());
+                    }
                 }
             }
             case EventTypes.CREATE -> {

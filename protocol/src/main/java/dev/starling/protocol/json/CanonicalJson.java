@@ -111,6 +111,10 @@ public final class CanonicalJson {
                         "nesting deeper than " + MAX_DEPTH, e);
             }
         }
+        if (message.contains("surrogate")) {
+            // Jackson 2.23+ refuses some lone surrogate escapes (in field names) while parsing.
+            return new InvalidJsonException(InvalidJsonException.Problem.LONE_SURROGATE, firstLine(message), e);
+        }
         if (message.startsWith("Duplicate field")) {
             int end = message.indexOf('\n');
             return new InvalidJsonException(InvalidJsonException.Problem.DUPLICATE_KEY,
@@ -119,6 +123,11 @@ public final class CanonicalJson {
         int end = message.indexOf('\n');
         return new InvalidJsonException(InvalidJsonException.Problem.SYNTAX,
                 end < 0 ? message : message.substring(0, end), e);
+    }
+
+    private static String firstLine(String message) {
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 
     private static JsonNode parseDocument(JsonParser parser) throws IOException {

@@ -175,4 +175,20 @@ class EventSigningTest {
         assertProblem(() -> EventSigning.requiredSigner(message().put("sender", "alice")),
                 SignatureException.Problem.MALFORMED_OBJECT);
     }
+
+    @Test
+    void aRestrictedJoinAlsoNeedsTheAuthorisingServersSignature() {
+        ObjectNode join = message();
+        join.put("type", "m.room.member").put("state_key", join.get("sender").asText());
+        join.putObject("content").put("membership", "join").put("join_authorised_via_users_server", "@admin:b.org");
+
+        assertThat(EventSigning.requiredSigners(join)).containsExactly(ORIGIN, ServerName.parse("b.org"));
+        assertThat(EventSigning.requiredSigners(message())).containsExactly(ORIGIN);
+
+        ((ObjectNode) join.get("content")).put("membership", "leave");
+        assertThat(EventSigning.requiredSigners(join)).containsExactly(ORIGIN);
+
+        ((ObjectNode) join.get("content")).put("membership", "join").put("join_authorised_via_users_server", "admin");
+        assertProblem(() -> EventSigning.requiredSigners(join), SignatureException.Problem.MALFORMED_OBJECT);
+    }
 }
