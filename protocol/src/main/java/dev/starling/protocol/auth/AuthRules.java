@@ -24,7 +24,8 @@ import java.util.Objects;
  * {@code check} with those events keyed by {@code (type, state_key)}, plus the room's create event in v12.
  *
  * <p>Not done here: signatures, including the extra one a restricted join needs from the server of
- * {@code join_authorised_via_users_server} (rule 4.2), which the signature step must require; and the
+ * {@code join_authorised_via_users_server} (rule 4.2), which
+ * {@link dev.starling.protocol.crypto.EventSigning#requiredSigners} names for the signature step; and the
  * rejected-auth-event rule (2.3): pass only accepted events.
  */
 public final class AuthRules {
