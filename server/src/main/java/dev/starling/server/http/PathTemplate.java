@@ -117,6 +117,13 @@ record PathTemplate(String template, List<String> segments) {
         return inner.endsWith("?") ? inner.substring(0, inner.length() - 1) : inner;
     }
 
+    /** The template with parameter names erased: two templates of one shape match the same paths. */
+    String shape() {
+        return String.join("/", segments.stream()
+                .map(s -> isParam(s) ? (isOptional(s) ? "{?}" : "{}") : s)
+                .toList());
+    }
+
     /** The parameter names, in path order. */
     List<String> paramNames() {
         return segments.stream().filter(PathTemplate::isParam).map(PathTemplate::paramName).toList();

@@ -27,7 +27,7 @@ public final class Router {
     public static Router of(List<Route> routes) {
         Set<String> seen = new HashSet<>();
         for (Route route : routes) {
-            if (!seen.add(route.method() + " " + route.template().segments())) {
+            if (!seen.add(route.method() + " " + route.template().shape())) {
                 throw new IllegalArgumentException("route defined twice: " + route);
             }
         }
