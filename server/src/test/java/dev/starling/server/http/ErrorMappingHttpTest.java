@@ -2,6 +2,9 @@ package dev.starling.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.rooms.RoomVersion;
 import java.io.IOException;
@@ -9,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Every failure becomes {@code {errcode, error}} with the right status, in one place. */
 class ErrorMappingHttpTest {
@@ -31,6 +35,10 @@ class ErrorMappingHttpTest {
                 Route.get("/bug", r -> {
                     throw new IllegalStateException(SECRET);
                 }).access(Access.PUBLIC),
+                Route.put("/bug-with-body", r -> {
+                    r.jsonBody();
+                    throw new IllegalStateException("boom");
+                }).access(Access.OPTIONAL),
                 Route.get("/checked", r -> {
                     throw new IOException(SECRET);
                 }).access(Access.PUBLIC),
@@ -71,6 +79,27 @@ class ErrorMappingHttpTest {
                     .doesNotContain("Exception");
             assertThat(reply.json().path("error").asText()).matches("internal server error \\(reference [0-9a-f-]{36}\\)");
             RoutingHttpTest.assertCors(reply);
+        }
+    }
+
+    @Test
+    void theLogOfA500NamesTheRouteAndReferenceButNeverTheTokenOrBody() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ErrorMapper.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            TestServer.Reply reply = server.send("PUT", "/bug-with-body?access_token=" + TestServer.ALICE_TOKEN,
+                    "{\"password\":\"correct horse\"}");
+            assertThat(reply.status()).isEqualTo(500);
+            String reference = reply.json().path("error").asText().replaceAll(".*reference ([0-9a-f-]+).*", "$1");
+            assertThat(appender.list).hasSize(1);
+            ILoggingEvent event = appender.list.get(0);
+            String logged = event.getFormattedMessage() + " " + event.getThrowableProxy().getMessage();
+            assertThat(logged).contains("PUT /bug-with-body").contains(reference)
+                    .doesNotContain(TestServer.ALICE_TOKEN).doesNotContain("access_token").doesNotContain("correct horse");
+        } finally {
+            logger.detachAppender(appender);
         }
     }
 
