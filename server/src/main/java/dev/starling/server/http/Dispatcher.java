@@ -1,7 +1,8 @@
 package dev.starling.server.http;
 
-import java.io.IOException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
@@ -77,8 +78,7 @@ final class Dispatcher extends Handler.Abstract {
         return route.handler().handle(matrixRequest);
     }
 
-    private AuthenticatedDevice authenticate(Access access, java.util.List<String> authorization,
-            java.util.List<String> queryTokens) {
+    private AuthenticatedDevice authenticate(Access access, List<String> authorization, List<String> queryTokens) {
         if (access == Access.PUBLIC) {
             return null;
         }
@@ -96,11 +96,9 @@ final class Dispatcher extends Handler.Abstract {
         byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(answer.body());
-        } catch (IOException e) {
-            MatrixException error = ErrorMapper.toMatrixException(e, "writing a response");
-            answer = ErrorMapper.render(error);
-            bytes = ("{\"errcode\":\"M_UNKNOWN\",\"error\":\"" + error.getMessage() + "\"}").getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            // A tree of Jackson nodes always serializes; should it not, Jetty answers 500 via JettyErrors.
+            throw new IllegalStateException("cannot serialize a response body", e);
         }
         response.setStatus(answer.status());
         HttpFields.Mutable headers = response.getHeaders();

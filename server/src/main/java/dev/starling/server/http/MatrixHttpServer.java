@@ -34,7 +34,17 @@ public final class MatrixHttpServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ExecutorService virtualThreads;
 
+    /** A server whose rate limiter is built from {@code config.rateLimits()}. */
     public MatrixHttpServer(HttpServerConfig config, Router router, Authenticator authenticator) {
+        this(config, router, authenticator, new RateLimiter(config.rateLimits()));
+    }
+
+    /**
+     * A server sharing {@code rateLimiter} with other code (e.g. the login handler, which takes from
+     * {@link RateLimit#LOGIN_FAILURES} only when a password is wrong).
+     */
+    public MatrixHttpServer(HttpServerConfig config, Router router, Authenticator authenticator,
+            RateLimiter rateLimiter) {
         this.config = config;
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("matrix-http-", 0).factory());
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -63,7 +73,7 @@ public final class MatrixHttpServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
 
-        Dispatcher dispatcher = new Dispatcher(router, authenticator, new RateLimiter(config.rateLimits()), config);
+        Dispatcher dispatcher = new Dispatcher(router, authenticator, rateLimiter, config);
         server.setHandler(dispatcher);
         server.setErrorHandler(dispatcher.new JettyErrors());
     }

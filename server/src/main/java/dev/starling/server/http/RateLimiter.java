@@ -3,21 +3,25 @@ package dev.starling.server.http;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Token buckets per (named limit, key). Each request takes one token; an empty bucket answers 429
  * M_LIMIT_EXCEEDED with the time until the next token. Buckets that have refilled completely hold no
- * information and are dropped when the table grows, so a flood of distinct IPs cannot grow it without bound.
- * Thread-safe.
+ * information: when the table passes {@link #SWEEP_THRESHOLD} they are dropped, at most once per second so
+ * that a flood of distinct keys cannot make every request pay for a sweep. The table then holds at most the
+ * keys seen within one refill time of the slowest limit. Thread-safe.
  */
 public final class RateLimiter {
     /** Above this many buckets, full ones are swept out. */
     static final int SWEEP_THRESHOLD = 100_000;
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Map<RateLimit, Rate> rates;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Key, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweepNanos;
 
     /** A limiter with the defaults of {@link RateLimit}, replaced by {@code overrides} where given. */
     public RateLimiter(Map<RateLimit, Rate> overrides) {
@@ -31,6 +35,7 @@ public final class RateLimiter {
         }
         this.rates = all;
         this.nanoTime = nanoTime;
+        this.lastSweepNanos = new AtomicLong(nanoTime.getAsLong() - SWEEP_INTERVAL_NANOS);
     }
 
     /** A limiter with every default. */
@@ -50,7 +55,9 @@ public final class RateLimiter {
      */
     public void acquire(RateLimit limit, String key) {
         long now = nanoTime.getAsLong();
-        if (buckets.size() > SWEEP_THRESHOLD) {
+        long lastSweep = lastSweepNanos.get();
+        if (buckets.size() > SWEEP_THRESHOLD && now - lastSweep >= SWEEP_INTERVAL_NANOS
+                && lastSweepNanos.compareAndSet(lastSweep, now)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
         Rate rate = rates.get(limit);

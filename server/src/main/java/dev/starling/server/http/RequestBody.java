@@ -2,6 +2,7 @@ package dev.starling.server.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -58,7 +59,7 @@ final class RequestBody {
                         }
                         throw MatrixException.tooLarge(maxBytes);
                     }
-                    buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(maxBytes, (long) size * 2));
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, (long) size * 2));
                 }
                 int n = in.read(buffer, size, buffer.length - size);
                 if (n < 0) {
@@ -70,6 +71,6 @@ final class RequestBody {
             // The client went away or sent a broken body: its fault, not a server error.
             throw new MatrixException(ErrorCode.M_UNKNOWN, "could not read the request body");
         }
-        return size == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, size);
+        return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
     }
 }

@@ -65,6 +65,23 @@ class RateLimiterTest {
     }
 
     @Test
+    void aSweepRunsAtMostOncePerSecondSoAFloodDoesNotMakeEveryRequestPayForOne() {
+        for (int i = 0; i <= RateLimiter.SWEEP_THRESHOLD; i++) {
+            limiter.acquire(RateLimit.MESSAGES, "ip:" + i);
+        }
+        limiter.acquire(RateLimit.MESSAGES, "ip:a"); // sweeps; no bucket is full yet, so none is dropped
+        assertThat(limiter.bucketCount()).isGreaterThan(RateLimiter.SWEEP_THRESHOLD);
+
+        now.addAndGet(900_000_000L); // every bucket is full again, but the last sweep was 0.9 s ago
+        limiter.acquire(RateLimit.MESSAGES, "ip:b");
+        assertThat(limiter.bucketCount()).isGreaterThan(RateLimiter.SWEEP_THRESHOLD);
+
+        now.addAndGet(200_000_000L);
+        limiter.acquire(RateLimit.MESSAGES, "ip:c");
+        assertThat(limiter.bucketCount()).isLessThan(10);
+    }
+
+    @Test
     void ratesAreValidated() {
         assertThatThrownBy(() -> new Rate(0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Rate(1, 0)).isInstanceOf(IllegalArgumentException.class);
