@@ -75,7 +75,11 @@ final class Dispatcher extends Handler.Abstract {
         HttpMethod method = route.method();
         MatrixRequest matrixRequest = new MatrixRequest(method, match.pathParams(), query, headers, body, device,
                 clientIp);
-        return route.handler().handle(matrixRequest);
+        MatrixResponse answer = route.handler().handle(matrixRequest);
+        if (answer == null) {
+            throw new IllegalStateException("the handler of " + route + " returned no response");
+        }
+        return answer;
     }
 
     private AuthenticatedDevice authenticate(Access access, List<String> authorization, List<String> queryTokens) {
