@@ -1,0 +1,18 @@
+package dev.starling.server.discovery;
+
+import java.util.List;
+
+/**
+ * The Client-Server API versions {@code GET /_matrix/client/versions} advertises — the one list.
+ *
+ * <p>v1.1 to v1.10 only. v1.11 makes authenticated media ({@code /_matrix/client/v1/media/*}) the way
+ * clients fetch media, so v1.11 and later are added only once that module works (issue 3). The legacy
+ * {@code r0.x} versions are not advertised: Starling serves only the {@code v3} paths they do not use.
+ * A version is added here in the same change that implements what it requires.
+ */
+public final class SpecVersions {
+    public static final List<String> ADVERTISED = List.of(
+            "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10");
+
+    private SpecVersions() {}
+}

@@ -1,0 +1,151 @@
+package dev.starling.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Serves every request: CORS preflight, route lookup, access token, rate limits, the handler, and the one
+ * translation of failures into error responses ({@link ErrorMapper}). A blocking handler: Jetty runs it on
+ * a virtual thread, so handlers may block.
+ */
+final class Dispatcher extends Handler.Abstract {
+    private final Router router;
+    private final Authenticator authenticator;
+    private final RateLimiter rateLimiter;
+    private final HttpServerConfig config;
+
+    Dispatcher(Router router, Authenticator authenticator, RateLimiter rateLimiter, HttpServerConfig config) {
+        super(InvocationType.BLOCKING);
+        this.router = router;
+        this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+        this.config = config;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        if (method.equals("OPTIONS")) {
+            // Spec § Web Browser Clients: answer on every path, run no endpoint logic.
+            writeEmpty(response, callback, 204);
+            return true;
+        }
+        String context = method + " (unrouted)";
+        MatrixResponse answer;
+        try {
+            Router.Match match = router.resolve(method, request.getHttpURI().getPath());
+            context = match.route().toString();
+            answer = serve(match, request);
+        } catch (Exception e) {
+            answer = ErrorMapper.render(ErrorMapper.toMatrixException(e, context));
+        }
+        write(response, callback, answer);
+        return true;
+    }
+
+    private MatrixResponse serve(Router.Match match, Request request) throws Exception {
+        Route route = match.route();
+        QueryParams query = QueryParams.parse(request.getHttpURI().getQuery());
+        HttpFields fields = request.getHeaders();
+        Headers headers = new Headers(fields::getValuesList);
+        long maxBody = route.maxBodyBytes().orElse(config.maxJsonBodyBytes());
+        RequestBody body = new RequestBody(() -> Request.asInputStream(request),
+                request.getLength(), maxBody);
+        // Refuse a declared oversized body before anything else is done for the request.
+        body.checkDeclaredLength();
+
+        AuthenticatedDevice device = authenticate(route.access(),
+                headers.values(HttpHeader.AUTHORIZATION.asString()), query.values("access_token"));
+        String clientIp = Request.getRemoteAddr(request);
+        String rateKey = device != null ? device.userId().value() : "ip:" + clientIp;
+        for (RateLimit limit : route.rateLimits()) {
+            rateLimiter.acquire(limit, rateKey);
+        }
+        HttpMethod method = route.method();
+        MatrixRequest matrixRequest = new MatrixRequest(method, match.pathParams(), query, headers, body, device,
+                clientIp);
+        MatrixResponse answer = route.handler().handle(matrixRequest);
+        if (answer == null) {
+            throw new IllegalStateException("the handler of " + route + " returned no response");
+        }
+        return answer;
+    }
+
+    private AuthenticatedDevice authenticate(Access access, List<String> authorization, List<String> queryTokens) {
+        if (access == Access.PUBLIC) {
+            return null;
+        }
+        Optional<String> token = AccessTokens.find(authorization, queryTokens);
+        if (token.isEmpty()) {
+            if (access == Access.REQUIRED) {
+                throw MatrixException.missingToken("missing access token");
+            }
+            return null;
+        }
+        return authenticator.authenticate(token.get()).orElseThrow(() -> MatrixException.unknownToken(false));
+    }
+
+    private void write(Response response, Callback callback, MatrixResponse answer) {
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException e) {
+            // A tree of Jackson nodes always serializes; should it not, Jetty answers 500 via JettyErrors.
+            throw new IllegalStateException("cannot serialize a response body", e);
+        }
+        response.setStatus(answer.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        addCors(headers);
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            headers.put(header.getKey(), header.getValue());
+        }
+        headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    private void writeEmpty(Response response, Callback callback, int status) {
+        response.setStatus(status);
+        addCors(response.getHeaders());
+        response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+    }
+
+    private void addCors(HttpFields.Mutable headers) {
+        if (config.cors()) {
+            for (Map.Entry<String, String> header : Cors.HEADERS.entrySet()) {
+                headers.put(new HttpField(header.getKey(), header.getValue()));
+            }
+        }
+    }
+
+    /**
+     * Answers the errors Jetty raises itself before a request reaches {@link #handle} (a malformed request
+     * line, headers too large, an ambiguous URI) in the same JSON form, through the same mapper.
+     */
+    final class JettyErrors extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Object status = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
+            int code = status instanceof Integer s && s >= 400 && s <= 599 ? s : 500;
+            ErrorCode errcode = switch (code) {
+                case 404 -> ErrorCode.M_UNRECOGNIZED;
+                case 413, 431 -> ErrorCode.M_TOO_LARGE;
+                default -> ErrorCode.M_UNKNOWN;
+            };
+            MatrixException error = new MatrixException(errcode, "request refused by the HTTP layer")
+                    .withStatus(code);
+            write(response, callback, ErrorMapper.render(error));
+            return true;
+        }
+    }
+}

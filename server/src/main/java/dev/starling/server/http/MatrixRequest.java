@@ -1,0 +1,138 @@
+package dev.starling.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.json.CanonicalJson;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One request as a handler sees it: the method, the decoded path and query parameters, headers, the body
+ * (read on first use, within the route's limit), the authenticated device if any, and the client's IP.
+ * Handlers run on their own virtual thread, so blocking here is fine.
+ */
+public final class MatrixRequest {
+    private final HttpMethod method;
+    private final Map<String, String> pathParams;
+    private final QueryParams query;
+    private final Headers headers;
+    private final RequestBody body;
+    private final AuthenticatedDevice device; // null: no token was needed or sent
+    private final String clientIp;
+
+    MatrixRequest(HttpMethod method, Map<String, String> pathParams, QueryParams query, Headers headers,
+            RequestBody body, AuthenticatedDevice device, String clientIp) {
+        this.method = method;
+        this.pathParams = Map.copyOf(pathParams);
+        this.query = query;
+        this.headers = headers;
+        this.body = body;
+        this.device = device;
+        this.clientIp = clientIp;
+    }
+
+    public HttpMethod method() {
+        return method;
+    }
+
+    /**
+     * The decoded value of the path parameter {@code name} of the route's template.
+     *
+     * @throws IllegalArgumentException if the template has no such parameter (a programming error)
+     */
+    public String pathParam(String name) {
+        String value = pathParams.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("the route has no path parameter " + name);
+        }
+        return value;
+    }
+
+    /**
+     * The path parameter {@code name} parsed by {@code parser}, for example {@code pathParam("roomId",
+     * RoomId::parse)}. An {@code InvalidIdentifierException} from the parser becomes 400 M_INVALID_PARAM.
+     */
+    public <T> T pathParam(String name, Function<String, T> parser) {
+        return parser.apply(pathParam(name));
+    }
+
+    /** Every decoded path parameter by name. */
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    /** The first value of the query parameter {@code name}, decoded. */
+    public Optional<String> queryParam(String name) {
+        List<String> values = query.values(name);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** Every value of a repeated query parameter, in order ({@code ?server_name=a&server_name=b}). */
+    public List<String> queryParams(String name) {
+        return query.values(name);
+    }
+
+    /** The first value of a header (names are case-insensitive). */
+    public Optional<String> header(String name) {
+        List<String> values = headers.values(name);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** Every value of a header. */
+    public List<String> headers(String name) {
+        return headers.values(name);
+    }
+
+    /** The client's IP address (from the socket; from {@code Forwarded} only when configured to trust it). */
+    public String clientIp() {
+        return clientIp;
+    }
+
+    /** The device whose access token authenticated this request; empty on a public route or without token. */
+    public Optional<AuthenticatedDevice> device() {
+        return Optional.ofNullable(device);
+    }
+
+    /**
+     * The authenticated device of a route with {@link Access#REQUIRED}.
+     *
+     * @throws MatrixException 401 M_MISSING_TOKEN if there is none
+     */
+    public AuthenticatedDevice requireDevice() {
+        if (device == null) {
+            throw MatrixException.missingToken("an access token is required");
+        }
+        return device;
+    }
+
+    /** The largest body this route accepts, in bytes. */
+    public long maxBodyBytes() {
+        return body.maxBytes();
+    }
+
+    /**
+     * The raw body.
+     *
+     * @throws MatrixException 413 M_TOO_LARGE above the route's limit
+     */
+    public byte[] body() {
+        return body.read();
+    }
+
+    /**
+     * The body as a JSON object, parsed strictly (Client-Server API § API Standards: POST and PUT bodies
+     * are JSON objects): text that is not JSON (or not UTF-8) is 400 M_NOT_JSON; a duplicate key, a
+     * top-level value that is not an object, a float or an integer beyond ±(2^53−1) is 400 M_BAD_JSON
+     * (SECURITY.md items 2 and 3). An empty body is not JSON.
+     */
+    public ObjectNode jsonBody() {
+        return CanonicalJson.parseObject(body());
+    }
+
+    /** Like {@link #jsonBody()}, but an empty body is {@code {}} (for {@code /logout} and the like). */
+    public ObjectNode jsonBodyOrEmpty() {
+        byte[] bytes = body();
+        return bytes.length == 0 ? Json.object() : CanonicalJson.parseObject(bytes);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.starling.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A JSON response: status, body (a JSON object, as the spec requires of every endpoint but media download)
+ * and extra headers. The dispatcher adds {@code Content-Type: application/json} and the CORS headers.
+ */
+public record MatrixResponse(int status, ObjectNode body, Map<String, String> headers) {
+    public MatrixResponse {
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("bad HTTP status " + status);
+        }
+        Objects.requireNonNull(body, "body");
+        headers = Map.copyOf(headers);
+    }
+
+    /** 200 with {@code body}. */
+    public static MatrixResponse ok(ObjectNode body) {
+        return new MatrixResponse(200, body, Map.of());
+    }
+
+    /**
+     * 200 with a body converted by Jackson from a map, record or bean ({@code Map.of("event_id", id)}).
+     *
+     * @throws IllegalArgumentException if {@code value} does not convert to a JSON object
+     */
+    public static MatrixResponse ok(Object value) {
+        JsonNode node = Json.MAPPER.valueToTree(value);
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("a response body is a JSON object, got " + node.getNodeType());
+        }
+        return ok(object);
+    }
+
+    /** 200 with {@code {}}, the answer of many PUT and POST endpoints. */
+    public static MatrixResponse empty() {
+        return ok(Json.object());
+    }
+
+    /** A copy with another status. */
+    public MatrixResponse withStatus(int newStatus) {
+        return new MatrixResponse(newStatus, body, headers);
+    }
+
+    /** A copy with one more header. */
+    public MatrixResponse withHeader(String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(name, value);
+        return new MatrixResponse(status, body, copy);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.starling.server.http;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The route table: finds the route for a method and a raw (still percent-encoded) path. An unknown path is
+ * 404 M_UNRECOGNIZED; a known path with another method is 405 M_UNRECOGNIZED with an {@code Allow} header
+ * (Client-Server API § Common error codes). When two templates match, the one with a literal segment where
+ * the other has a parameter wins. Immutable and thread-safe.
+ */
+public final class Router {
+    private final List<Route> routes;
+
+    private Router(List<Route> routes) {
+        this.routes = routes;
+    }
+
+    /** A router over {@code routes}; refuses two routes with the same method and template. */
+    public static Router of(List<Route> routes) {
+        Set<String> seen = new HashSet<>();
+        for (Route route : routes) {
+            if (!seen.add(route.method() + " " + route.template().shape())) {
+                throw new IllegalArgumentException("route defined twice: " + route);
+            }
+        }
+        List<Route> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparing(Route::template, PathTemplate::compareSpecificity));
+        return new Router(List.copyOf(sorted));
+    }
+
+    /** Every route, most specific first. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** A matched route and its decoded path parameters. */
+    record Match(Route route, Map<String, String> pathParams) {}
+
+    /**
+     * The route for {@code method} (as sent, any case-sensitive token) and {@code rawPath}.
+     *
+     * @throws MatrixException 404 or 405 M_UNRECOGNIZED, or M_INVALID_PARAM for a badly encoded parameter
+     */
+    Match resolve(String method, String rawPath) {
+        List<String> segments = rawPath.startsWith("/")
+                ? List.of(rawPath.substring(1).split("/", -1))
+                : List.of();
+        Optional<HttpMethod> wanted = HttpMethod.parse(method);
+        Set<HttpMethod> allowed = EnumSet.noneOf(HttpMethod.class);
+        for (Route route : routes) {
+            if (wanted.isPresent() && route.method() == wanted.get()) {
+                Optional<Map<String, String>> params = route.template().match(segments);
+                if (params.isPresent()) {
+                    return new Match(route, params.get());
+                }
+            } else if (!allowed.contains(route.method()) && matchesIgnoringEncoding(route, segments)) {
+                allowed.add(route.method());
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new MatrixException(ErrorCode.M_UNRECOGNIZED, "unrecognized request");
+        }
+        String allow = allowed.stream().map(Enum::name).collect(Collectors.joining(", ")) + ", OPTIONS";
+        return throwMethodNotAllowed(allow);
+    }
+
+    private static boolean matchesIgnoringEncoding(Route route, List<String> segments) {
+        try {
+            return route.template().match(segments).isPresent();
+        } catch (MatrixException badEncoding) {
+            return true;
+        }
+    }
+
+    private static Match throwMethodNotAllowed(String allow) {
+        throw new MatrixException(ErrorCode.M_UNRECOGNIZED, "method not allowed on this endpoint")
+                .withStatus(405)
+                .withHeader("Allow", allow);
+    }
+}

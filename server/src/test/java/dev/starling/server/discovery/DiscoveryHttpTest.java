@@ -1,0 +1,87 @@
+package dev.starling.server.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.starling.server.ClientServerRoutes;
+import dev.starling.server.http.HttpServerConfig;
+import dev.starling.server.http.TestServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Discovery through the real route table: well-known, versions, capabilities. */
+class DiscoveryHttpTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
+                ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org"))).routes());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void wellKnownNamesTheBaseUrlWithCors() {
+        TestServer.Reply reply = server.get("/.well-known/matrix/client");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("m.homeserver").path("base_url").asText()).isEqualTo("https://matrix.example.org");
+        assertThat(reply.header("Access-Control-Allow-Origin")).contains("*");
+        assertThat(reply.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    }
+
+    @Test
+    void versionsAdvertisesTheOneListAndNothingFromV111On() {
+        TestServer.Reply reply = server.get("/_matrix/client/versions");
+        assertThat(reply.status()).isEqualTo(200);
+        List<String> versions = new ArrayList<>();
+        reply.json().path("versions").forEach(v -> versions.add(v.asText()));
+        assertThat(versions).isEqualTo(SpecVersions.ADVERTISED).contains("v1.1").doesNotContain("v1.11", "v1.12");
+        assertThat(reply.json().path("unstable_features").isObject()).isTrue();
+    }
+
+    @Test
+    void versionsAnswersWithOrWithoutAToken() {
+        assertThat(server.get("/_matrix/client/versions", "Authorization", "Bearer " + TestServer.ALICE_TOKEN)
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void capabilitiesNeedsAToken() {
+        assertThat(server.get("/_matrix/client/v3/capabilities").errcode()).isEqualTo("M_MISSING_TOKEN");
+        assertThat(server.get("/_matrix/client/v3/capabilities", "Authorization", "Bearer nope").errcode())
+                .isEqualTo("M_UNKNOWN_TOKEN");
+    }
+
+    @Test
+    void capabilitiesListsTheSupportedRoomVersionsWithTwelveAsDefault() {
+        TestServer.Reply reply = server.get("/_matrix/client/v3/capabilities",
+                "Authorization", "Bearer " + TestServer.ALICE_TOKEN);
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode roomVersions = reply.json().path("capabilities").path("m.room_versions");
+        assertThat(roomVersions.path("default").asText()).isEqualTo("12");
+        assertThat(roomVersions.path("available").path("10").asText()).isEqualTo("stable");
+        assertThat(roomVersions.path("available").path("11").asText()).isEqualTo("stable");
+        assertThat(roomVersions.path("available").path("12").asText()).isEqualTo("stable");
+        assertThat(reply.json().path("capabilities").path("m.change_password").path("enabled").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void anUnknownClientEndpointIsUnrecognized() {
+        assertThat(server.get("/_matrix/client/v3/sync", "Authorization", "Bearer " + TestServer.ALICE_TOKEN).status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void theBaseUrlMustBeAnAbsoluteHttpUrl() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DiscoveryApi(URI.create("matrix.example.org")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
