@@ -86,7 +86,7 @@ final class Dispatcher extends Handler.Abstract {
         if (access == Access.PUBLIC) {
             return null;
         }
-        Optional<String> token = AccessTokens.find(authorization, queryTokens);
+        Optional<String> token = BearerTokens.find(authorization, queryTokens);
         if (token.isEmpty()) {
             if (access == Access.REQUIRED) {
                 throw MatrixException.missingToken("missing access token");

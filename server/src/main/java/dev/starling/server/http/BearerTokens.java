@@ -10,10 +10,10 @@ import java.util.Optional;
  * spec versions we advertise still allow (removed in v1.20). Sending it twice is refused rather than
  * guessing which one counts.
  */
-final class AccessTokens {
+final class BearerTokens {
     private static final String BEARER = "bearer ";
 
-    private AccessTokens() {}
+    private BearerTokens() {}
 
     static Optional<String> find(List<String> authorizationHeaders, List<String> queryTokens) {
         if (authorizationHeaders.size() + queryTokens.size() > 1) {
