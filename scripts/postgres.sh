@@ -102,7 +102,7 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
-  status) running && url ;;
+  status) if running; then url; else exit 1; fi ;;
   stop) bindir >/dev/null && stop ;;
   destroy) if bindir >/dev/null; then stop; fi; rm -rf -- "$DIR" "$DIR.lock" ;;
   *) die "usage: scripts/postgres.sh start|status|stop|destroy" ;;

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -27,6 +28,8 @@ public enum Backend {
 
     public static final String URL_VARIABLE = "STARLING_TEST_POSTGRES_URL";
     public static final String URL_PROPERTY = "starling.test.postgres.url";
+
+    private static final AtomicBoolean warned = new AtomicBoolean();
 
     public TestDatabase create() {
         return switch (this) {
@@ -56,6 +59,9 @@ public enum Backend {
                 + URL_VARIABLE + " to the URL it prints (./starling test does both)";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new IllegalStateException("CI=true but " + how);
+        }
+        if (!warned.getAndSet(true)) {
+            System.err.println("WARNING: PostgreSQL runs of the store tests are skipped: " + how);
         }
         Assumptions.abort("PostgreSQL run skipped: " + how);
         throw new AssertionError("unreachable");
