@@ -1,0 +1,153 @@
+package dev.starling.server.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Supplier;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's database: connection pools plus the schema, migrated to the latest version when opened.
+ * Work runs in transactions as plain blocking JDBC, which is what virtual threads want: a caller blocked on
+ * the database parks its virtual thread, not a platform thread.
+ *
+ * <p>On SQLite one connection writes and a small pool reads (WAL mode, see {@link Pools}); writers queue
+ * for the writer connection. On PostgreSQL one pool serves both. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final Dialect dialect;
+    private final HikariDataSource writer;
+    private final HikariDataSource reader;
+
+    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
+        this.dialect = dialect;
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /**
+     * Opens the database, creating it (SQLite: the file and its directory) if needed, and applies every
+     * pending migration. Fails with {@link StorageException} if the database cannot be reached or a
+     * migration fails; nothing is left open then.
+     */
+    public static Database open(DatabaseConfig config) {
+        return switch (config) {
+            case DatabaseConfig.Sqlite sqlite -> {
+                HikariDataSource writer = start(() -> Pools.sqliteWriter(sqlite));
+                try {
+                    migrate(writer, Dialect.SQLITE);
+                    HikariDataSource readers = start(() -> Pools.sqliteReaders(sqlite));
+                    log.info("database: SQLite at {}", sqlite.file().toAbsolutePath());
+                    yield new Database(Dialect.SQLITE, writer, readers);
+                } catch (RuntimeException e) {
+                    writer.close();
+                    throw e;
+                }
+            }
+            case DatabaseConfig.Postgres postgres -> {
+                HikariDataSource pool = start(() -> Pools.postgres(postgres));
+                try {
+                    migrate(pool, Dialect.POSTGRESQL);
+                } catch (RuntimeException e) {
+                    pool.close();
+                    throw e;
+                }
+                log.info("database: {}", postgres);
+                yield new Database(Dialect.POSTGRESQL, pool, pool);
+            }
+        };
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Runs {@code work} in a read-write transaction and commits it; returns only after the commit, so a
+     * caller may acknowledge what it wrote. If {@code work} throws, or the commit fails, the transaction
+     * is rolled back: an unchecked exception from {@code work} is rethrown as is (stores use this for their
+     * typed errors), an {@link SQLException} becomes a {@link StorageException}.
+     */
+    public <T> T inTransaction(SqlWork<T> work) {
+        return run(writer, false, work);
+    }
+
+    /**
+     * Runs {@code work} in a read-only transaction: every statement in it sees the same committed snapshot.
+     * On SQLite it runs on the reader pool, beside the writer. Writes fail.
+     */
+    public <T> T read(SqlWork<T> work) {
+        return run(reader, true, work);
+    }
+
+    /** Closes the pools. Transactions in progress may fail. */
+    @Override
+    public void close() {
+        if (reader != writer) {
+            reader.close();
+        }
+        writer.close();
+    }
+
+    private <T> T run(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            if (readOnly && dialect == Dialect.POSTGRESQL) {
+                // One snapshot for the whole transaction; the pool resets both settings on return.
+                connection.setReadOnly(true);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (Throwable t) {
+                rollback(connection, t);
+                throw t;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("database transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void migrate(HikariDataSource dataSource, Dialect dialect) {
+        try {
+            var result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(dialect.migrationLocation())
+                    .failOnMissingLocations(true)
+                    .validateMigrationNaming(true)
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                log.info("database: applied {} migration(s), schema now at version {}",
+                        result.migrationsExecuted, result.targetSchemaVersion);
+            }
+        } catch (FlywayException e) {
+            throw new StorageException("database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static HikariDataSource start(Supplier<HikariDataSource> pool) {
+        try {
+            return pool.get();
+        } catch (StorageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // HikariCP's PoolInitializationException: the database cannot be reached or opened.
+            throw new StorageException("cannot open the database: " + e.getMessage(), e);
+        }
+    }
+}

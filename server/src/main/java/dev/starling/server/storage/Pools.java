@@ -1,0 +1,77 @@
+package dev.starling.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.sqlite.SQLiteConfig;
+
+/** Builds the HikariCP pools for each database. Every pooled connection starts with auto-commit off. */
+final class Pools {
+    private Pools() {
+    }
+
+    /**
+     * The single SQLite writer. WAL lets readers run beside it; {@code synchronous=FULL} makes every commit
+     * reach the disk (fsync of the WAL) before {@code commit()} returns, so a commit survives a power loss or
+     * an OS crash, not only a killed process as with {@code NORMAL}. "Nothing acknowledged before commit"
+     * means nothing acknowledged before it is durable; group commit keeps the fsyncs few. IMMEDIATE
+     * transactions take the write lock up front, so a transaction never fails halfway to upgrade its lock.
+     */
+    static HikariDataSource sqliteWriter(DatabaseConfig.Sqlite config) {
+        SQLiteConfig sqlite = sqliteBase(config);
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        HikariConfig hikari = base("starling-sqlite-writer", sqliteUrl(config), 1);
+        hikari.setDataSourceProperties(sqlite.toProperties());
+        return new HikariDataSource(hikari);
+    }
+
+    /** Read-only SQLite connections ({@code query_only}); open them after the writer has set WAL mode. */
+    static HikariDataSource sqliteReaders(DatabaseConfig.Sqlite config) {
+        HikariConfig hikari = base("starling-sqlite-reader", sqliteUrl(config), config.readers());
+        hikari.setDataSourceProperties(sqliteBase(config).toProperties());
+        hikari.setConnectionInitSql("PRAGMA query_only = ON");
+        return new HikariDataSource(hikari);
+    }
+
+    static HikariDataSource postgres(DatabaseConfig.Postgres config) {
+        HikariConfig hikari = base("starling-postgres", config.jdbcUrl(), config.poolSize());
+        if (!config.user().isEmpty()) {
+            hikari.setUsername(config.user());
+        }
+        if (!config.password().isEmpty()) {
+            hikari.setPassword(config.password());
+        }
+        return new HikariDataSource(hikari);
+    }
+
+    private static SQLiteConfig sqliteBase(DatabaseConfig.Sqlite config) {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.enforceForeignKeys(true);
+        sqlite.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
+        return sqlite;
+    }
+
+    private static String sqliteUrl(DatabaseConfig.Sqlite config) {
+        Path file = config.file().toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StorageException("cannot create the database directory " + file.getParent(), e);
+        }
+        return "jdbc:sqlite:" + file;
+    }
+
+    private static HikariConfig base(String name, String url, int size) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(url);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(1);
+        hikari.setAutoCommit(false);
+        return hikari;
+    }
+}

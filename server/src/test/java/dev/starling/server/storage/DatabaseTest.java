@@ -1,0 +1,136 @@
+package dev.starling.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+class DatabaseTest {
+
+    @OnEveryDatabase
+    void migrationsApplyOnAnEmptyDatabaseAndAreNotRepeatedAtRestart(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            assertThat(appliedMigrations(t.db())).containsExactly("1");
+            insertUser(t.db(), "@alice:example.org");
+
+            Database reopened = t.reopen();
+
+            assertThat(appliedMigrations(reopened)).containsExactly("1");
+            assertThat(countUsers(reopened)).isEqualTo(1);
+        }
+    }
+
+    @OnEveryDatabase
+    void dialectMatchesTheDatabase(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            assertThat(t.db().dialect().name()).isEqualTo(backend.name());
+        }
+    }
+
+    @OnEveryDatabase
+    void aTransactionThatThrowsLeavesNothingBehind(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            RuntimeException failure = new IllegalStateException("boom");
+
+            assertThatThrownBy(() -> t.db().inTransaction(c -> {
+                insertUser(c, "@alice:example.org");
+                insertUser(c, "@bob:example.org");
+                throw failure;
+            })).isSameAs(failure);
+
+            assertThat(countUsers(t.db())).isZero();
+        }
+    }
+
+    @OnEveryDatabase
+    void aFailingStatementRollsBackTheTransactionAndBecomesAStorageException(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            assertThatThrownBy(() -> t.db().inTransaction(c -> {
+                insertUser(c, "@alice:example.org");
+                insertUser(c, "@alice:example.org");
+                return null;
+            })).isInstanceOf(StorageException.class)
+                    .cause().isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(t.db().dialect().isUniqueViolation((SQLException) e)).isTrue());
+
+            assertThat(countUsers(t.db())).isZero();
+        }
+    }
+
+    @OnEveryDatabase
+    void foreignKeysAreEnforced(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            assertThatThrownBy(() -> t.db().inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO devices (user_id, device_id) VALUES (?, ?)")) {
+                    s.setString(1, "@nobody:example.org");
+                    s.setString(2, "DEV");
+                    return s.executeUpdate();
+                }
+            })).isInstanceOf(StorageException.class)
+                    .satisfies(e -> assertThat(t.db().dialect().isUniqueViolation((SQLException) e.getCause())).isFalse());
+        }
+    }
+
+    @OnEveryDatabase
+    void readTransactionsCannotWrite(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            assertThatThrownBy(() -> t.db().read(c -> insertUser(c, "@alice:example.org")))
+                    .isInstanceOf(StorageException.class);
+            assertThat(countUsers(t.db())).isZero();
+        }
+    }
+
+    @OnEveryDatabase
+    void aReadSeesWhatACommittedTransactionWrote(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            t.db().inTransaction(c -> insertUser(c, "@alice:example.org"));
+            assertThat(countUsers(t.db())).isEqualTo(1);
+        }
+    }
+
+    static int insertUser(Database db, String userId) {
+        return db.inTransaction(c -> insertUser(c, userId));
+    }
+
+    static int insertUser(Connection c, String userId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO users (user_id, created_ts) VALUES (?, ?)")) {
+            s.setString(1, userId);
+            s.setLong(2, 1L);
+            return s.executeUpdate();
+        }
+    }
+
+    static long countUsers(Database db) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM users");
+                    ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
+    private static List<String> appliedMigrations(Database db) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT version FROM flyway_schema_history WHERE success = ? AND version IS NOT NULL"
+                            + " ORDER BY installed_rank")) {
+                s.setBoolean(1, true);
+                try (ResultSet r = s.executeQuery()) {
+                    List<String> versions = new ArrayList<>();
+                    while (r.next()) {
+                        versions.add(r.getString(1));
+                    }
+                    return versions;
+                }
+            }
+        });
+    }
+}

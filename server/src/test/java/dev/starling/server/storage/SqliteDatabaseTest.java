@@ -1,0 +1,89 @@
+package dev.starling.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only SQLite has: its file, its pragmas, and durability across closing and reopening. */
+class SqliteDatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsTheFileAndItsDirectoryInTheDataDirectory() {
+        Path dataDir = dir.resolve("not/yet/there");
+        try (Database db = Database.open(DatabaseConfig.sqlite(dataDir))) {
+            assertThat(dataDir.resolve(DatabaseConfig.SQLITE_FILE_NAME)).isRegularFile();
+        }
+    }
+
+    @Test
+    void writerUsesWalFullSyncAndForeignKeys() {
+        try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
+            assertThat(writerPragma(db, "journal_mode")).isEqualTo("wal");
+            assertThat(writerPragma(db, "synchronous")).isEqualTo("2"); // FULL
+            assertThat(writerPragma(db, "foreign_keys")).isEqualTo("1");
+            assertThat(writerPragma(db, "busy_timeout")).isEqualTo("5000");
+            assertThat(readerPragma(db, "foreign_keys")).isEqualTo("1");
+            assertThat(readerPragma(db, "query_only")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void committedDataSurvivesClosingAndReopening() {
+        DatabaseConfig config = DatabaseConfig.sqlite(dir);
+        try (Database db = Database.open(config)) {
+            for (int i = 0; i < 10; i++) {
+                DatabaseTest.insertUser(db, "@user" + i + ":example.org");
+            }
+        }
+        try (Database db = Database.open(config)) {
+            assertThat(DatabaseTest.countUsers(db)).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseIsAStorageException() throws IOException {
+        Files.writeString(dir.resolve(DatabaseConfig.SQLITE_FILE_NAME), "not a database, just text ".repeat(100));
+        assertThatThrownBy(() -> Database.open(DatabaseConfig.sqlite(dir))).isInstanceOf(StorageException.class);
+    }
+
+    @Test
+    void bothDialectsHaveTheSameMigrationVersions() throws IOException, URISyntaxException {
+        assertThat(migrationVersions("sqlite")).isNotEmpty().isEqualTo(migrationVersions("postgresql"));
+    }
+
+    private static List<String> migrationVersions(String folder) throws IOException, URISyntaxException {
+        Path path = Path.of(Objects.requireNonNull(
+                SqliteDatabaseTest.class.getResource("/db/migration/" + folder)).toURI());
+        try (Stream<Path> files = Files.list(path)) {
+            return files.map(p -> p.getFileName().toString().replaceFirst("__.*", "")).sorted().toList();
+        }
+    }
+
+    private static String writerPragma(Database db, String name) {
+        return db.inTransaction(c -> pragma(c, name));
+    }
+
+    private static String readerPragma(Database db, String name) {
+        return db.read(c -> pragma(c, name));
+    }
+
+    private static String pragma(java.sql.Connection c, String name) throws java.sql.SQLException {
+        try (PreparedStatement s = c.prepareStatement("PRAGMA " + name); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+}
