@@ -37,8 +37,8 @@ public final class DeviceStore {
 
     /**
      * Creates the device if the user has none with this ID (an existing device keeps its display name, as
-     * when a client logs in again with its {@code device_id}) and adds an access token to it, in one
-     * transaction.
+     * when a client logs in again with its {@code device_id}) and gives it this access token, revoking any
+     * token it had before, in one transaction.
      *
      * @throws UnknownUserException if the user does not exist or is deactivated
      */
@@ -57,6 +57,14 @@ public final class DeviceStore {
                 s.setString(1, userId.value());
                 s.setString(2, deviceId.value());
                 s.setString(3, displayName);
+                s.executeUpdate();
+            }
+            // Spec (POST /login, device_id): "the server will invalidate any access token previously
+            // associated with that device".
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?")) {
+                s.setString(1, userId.value());
+                s.setString(2, deviceId.value());
                 s.executeUpdate();
             }
             try (PreparedStatement s = c.prepareStatement("""

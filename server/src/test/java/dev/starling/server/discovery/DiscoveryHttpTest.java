@@ -6,26 +6,48 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.starling.server.ClientServerRoutes;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.TestServer;
+import dev.starling.protocol.id.ServerName;
+import dev.starling.server.storage.Database;
+import dev.starling.server.storage.DatabaseConfig;
+import dev.starling.server.users.Accounts;
+import dev.starling.server.users.AccountsApi;
+import dev.starling.server.users.DeviceStore;
+import dev.starling.server.users.PasswordHasher;
+import dev.starling.server.users.UserStore;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Discovery through the real route table: well-known, versions, capabilities. */
 class DiscoveryHttpTest {
     private static TestServer server;
+    private static Database database;
 
     @BeforeAll
-    static void start() {
+    static void start(@TempDir Path dir) {
+        database = Database.open(DatabaseConfig.sqlite(dir));
+        SecureRandom random = new SecureRandom();
+        Accounts accounts = new Accounts(ServerName.parse("example.org"), new UserStore(database, Clock.systemUTC()),
+                new DeviceStore(database, Clock.systemUTC()), new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), random),
+                random);
+        AccountsApi accountsApi = new AccountsApi(accounts, new AccountsApi.RegistrationPolicy(false, List.of()),
+                Clock.systemUTC(), random);
         server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
-                ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org"))).routes());
+                ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi)
+                        .routes());
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        database.close();
     }
 
     @Test

@@ -34,6 +34,17 @@ public final class TestDatabase implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Closes this fixture's own connections so that another component (a whole homeserver under test) can
+     * open the database; the database itself is still removed by {@link #close()}.
+     */
+    public void handOver() {
+        if (db != null) {
+            db.close();
+            db = null;
+        }
+    }
+
     public Database reopen() {
         db.close();
         db = Database.open(config);
@@ -43,7 +54,9 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public void close() {
         try {
-            db.close();
+            if (db != null) {
+                db.close();
+            }
         } finally {
             cleanup.run();
         }

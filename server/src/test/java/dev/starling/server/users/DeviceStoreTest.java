@@ -55,7 +55,7 @@ class DeviceStoreTest {
     }
 
     @OnEveryDatabase
-    void aNewTokenForAnExistingDeviceKeepsTheDevice(Backend backend) {
+    void aNewTokenForAnExistingDeviceKeepsTheDeviceAndRevokesItsOldToken(Backend backend) {
         try (TestDatabase t = backend.create()) {
             DeviceStore devices = storeWithAlice(t);
             TokenHash first = TokenHash.of("first");
@@ -65,7 +65,7 @@ class DeviceStoreTest {
             Device again = devices.createDevice(ALICE, PHONE, second);
 
             assertThat(again.displayName()).contains("Phone");
-            assertThat(devices.findByToken(first)).contains(again);
+            assertThat(devices.findByToken(first)).isEmpty();
             assertThat(devices.findByToken(second)).contains(again);
             assertThat(devices.list(ALICE)).containsExactly(again);
         }

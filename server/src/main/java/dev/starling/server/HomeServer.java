@@ -1,0 +1,116 @@
+package dev.starling.server;
+
+import dev.starling.server.config.ServerConfig;
+import dev.starling.server.discovery.DiscoveryApi;
+import dev.starling.server.http.HttpServerConfig;
+import dev.starling.server.http.MatrixHttpServer;
+import dev.starling.server.http.Rate;
+import dev.starling.server.http.RateLimit;
+import dev.starling.server.storage.Database;
+import dev.starling.server.storage.DatabaseConfig;
+import dev.starling.server.users.Accounts;
+import dev.starling.server.users.AccountsApi;
+import dev.starling.server.users.DeviceStore;
+import dev.starling.server.users.PasswordHasher;
+import dev.starling.server.users.UserStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The homeserver, wired from its configuration: the one place that builds every part and connects them
+ * (database → stores → services → HTTP APIs → route table → HTTP server).
+ */
+public final class HomeServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HomeServer.class);
+
+    /**
+     * Knobs that are not in the configuration file because only tests and benchmarks turn them.
+     *
+     * @param passwordCost the Argon2id cost of new password hashes
+     * @param rateLimits overrides of the rate limits' defaults
+     */
+    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
+        public Tuning {
+            Objects.requireNonNull(passwordCost, "passwordCost");
+            rateLimits = Map.copyOf(rateLimits);
+        }
+
+        public static Tuning defaults() {
+            return new Tuning(PasswordHasher.DEFAULT_COST, Map.of());
+        }
+    }
+
+    private final Database database;
+    private final MatrixHttpServer http;
+    private final int port;
+
+    private HomeServer(Database database, MatrixHttpServer http, int port) {
+        this.database = database;
+        this.http = http;
+        this.port = port;
+    }
+
+    /** Opens the database (running its migrations), then starts listening. */
+    public static HomeServer start(ServerConfig config) {
+        return start(config, Tuning.defaults());
+    }
+
+    public static HomeServer start(ServerConfig config, Tuning tuning) {
+        return start(config, databaseConfig(config), tuning);
+    }
+
+    /** As {@link #start(ServerConfig, Tuning)} on a database given directly (tests use a schema per test). */
+    public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning) {
+        SecureRandom random = new SecureRandom();
+        Clock clock = Clock.systemUTC();
+        Database database = Database.open(databaseConfig);
+        try {
+            Accounts accounts = new Accounts(config.serverName(), new UserStore(database, clock),
+                    new DeviceStore(database, clock), new PasswordHasher(tuning.passwordCost(), random), random);
+            AccountsApi accountsApi = new AccountsApi(accounts,
+                    new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
+                    clock, random);
+            DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
+            HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
+                    HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
+            MatrixHttpServer http = new MatrixHttpServer(httpConfig,
+                    ClientServerRoutes.router(discovery, accountsApi), accounts);
+            int port = http.start();
+            LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
+                    config.bindAddress(), port, config.database().kind());
+            return new HomeServer(database, http, port);
+        } catch (IOException e) {
+            database.close();
+            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static DatabaseConfig databaseConfig(ServerConfig config) {
+        ServerConfig.Database db = config.database();
+        return switch (db.kind()) {
+            case SQLITE -> DatabaseConfig.sqlite(config.dataDir());
+            case POSTGRES -> DatabaseConfig.postgres(db.url(), db.user(), db.password());
+        };
+    }
+
+    /** The port the HTTP listener is bound to (the configured one, or the one chosen for port 0). */
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        database.close();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.starling.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.protocol.id.ServerName;
+import dev.starling.server.config.ServerConfig;
+import dev.starling.server.http.Rate;
+import dev.starling.server.http.RateLimit;
+import dev.starling.server.storage.Backend;
+import dev.starling.server.storage.TestDatabase;
+import dev.starling.server.users.PasswordHasher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole homeserver on an ephemeral loopback port and a fresh database of the given backend, with a tiny
+ * HTTP client. Rate limits are raised and the password hash cost lowered so tests run fast; everything else
+ * is the production wiring.
+ */
+public final class TestHomeServer implements AutoCloseable {
+    public static final ServerName SERVER_NAME = ServerName.parse("example.org");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final TestDatabase database;
+    private final HomeServer server;
+
+    private TestHomeServer(TestDatabase database, HomeServer server) {
+        this.database = database;
+        this.server = server;
+    }
+
+    /** A server with open registration (m.login.dummy) and the given registration tokens. */
+    public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens) {
+        TestDatabase database = backend.create();
+        database.handOver();
+        ServerConfig.Database db = new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", "");
+        ServerConfig config = new ServerConfig(SERVER_NAME, Path.of("unused"), "127.0.0.1", 0,
+                "http://example.org", openRegistration, tokens, db);
+        Map<RateLimit, Rate> generous = new EnumMap<>(RateLimit.class);
+        for (RateLimit limit : RateLimit.values()) {
+            generous.put(limit, new Rate(1000, 1000));
+        }
+        HomeServer server = HomeServer.start(config, database.config(),
+                new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), generous));
+        return new TestHomeServer(database, server);
+    }
+
+    /** An HTTP answer: status and JSON body. */
+    public record Reply(int status, JsonNode json) {
+        public String errcode() {
+            return json.path("errcode").asText(null);
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return send("GET", path, null, token);
+    }
+
+    public Reply post(String path, String body, String token) {
+        return send("POST", path, body, token);
+    }
+
+    public Reply send(String method, String path, String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            return new Reply(response.statusCode(), text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        database.close();
+    }
+}
