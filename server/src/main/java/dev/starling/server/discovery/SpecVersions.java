@@ -7,7 +7,8 @@ import java.util.List;
  *
  * <p>v1.1 to v1.10 only. v1.11 makes authenticated media ({@code /_matrix/client/v1/media/*}) the way
  * clients fetch media, so v1.11 and later are added only once that module works (issue 3). The legacy
- * {@code r0.x} versions are not advertised: Starling serves only the {@code v3} paths they do not use.
+ * {@code r0.x} versions are not advertised; {@code r0} paths are still served, as aliases of their {@code v3}
+ * equivalents, for clients that have not moved on (matrix-nio 0.20; see {@code Router.LEGACY_PREFIXES}).
  * A version is added here in the same change that implements what it requires.
  */
 public final class SpecVersions {

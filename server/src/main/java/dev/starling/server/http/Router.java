@@ -14,9 +14,20 @@ import java.util.stream.Collectors;
  * The route table: finds the route for a method and a raw (still percent-encoded) path. An unknown path is
  * 404 M_UNRECOGNIZED; a known path with another method is 405 M_UNRECOGNIZED with an {@code Allow} header
  * (Client-Server API § Common error codes). When two templates match, the one with a literal segment where
- * the other has a parameter wins. Immutable and thread-safe.
+ * the other has a parameter wins. Paths under the legacy {@code r0} prefixes are served as their {@code v3}
+ * equivalents (see {@link #LEGACY_PREFIXES}). Immutable and thread-safe.
  */
 public final class Router {
+    /**
+     * Legacy prefix → current prefix. Spec v1.1 renamed every {@code r0} endpoint to {@code v3} unchanged
+     * (Client-Server API § API Standards, changelog v1.1). Clients still in use send {@code r0}: matrix-nio
+     * 0.20 (Debian's python3-matrix-nio) uses {@code /_matrix/client/r0} and {@code /_matrix/media/r0} for
+     * every request, so these paths are routed as {@code v3}, as Synapse, Dendrite and Conduit do.
+     */
+    static final Map<String, String> LEGACY_PREFIXES = Map.of(
+            "/_matrix/client/r0/", "/_matrix/client/v3/",
+            "/_matrix/media/r0/", "/_matrix/media/v3/");
+
     private final List<Route> routes;
 
     private Router(List<Route> routes) {
@@ -50,6 +61,7 @@ public final class Router {
      * @throws MatrixException 404 or 405 M_UNRECOGNIZED, or M_INVALID_PARAM for a badly encoded parameter
      */
     Match resolve(String method, String rawPath) {
+        rawPath = withCurrentPrefix(rawPath);
         List<String> segments = rawPath.startsWith("/")
                 ? List.of(rawPath.substring(1).split("/", -1))
                 : List.of();
@@ -70,6 +82,16 @@ public final class Router {
         }
         String allow = allowed.stream().map(Enum::name).collect(Collectors.joining(", ")) + ", OPTIONS";
         return throwMethodNotAllowed(allow);
+    }
+
+    /** {@code rawPath} with a legacy {@code r0} prefix replaced by {@code v3}; other paths unchanged. */
+    static String withCurrentPrefix(String rawPath) {
+        for (Map.Entry<String, String> legacy : LEGACY_PREFIXES.entrySet()) {
+            if (rawPath.startsWith(legacy.getKey())) {
+                return legacy.getValue() + rawPath.substring(legacy.getKey().length());
+            }
+        }
+        return rawPath;
     }
 
     private static boolean matchesIgnoringEncoding(Route route, List<String> segments) {

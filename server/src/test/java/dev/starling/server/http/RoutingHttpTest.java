@@ -85,6 +85,25 @@ class RoutingHttpTest {
     }
 
     @Test
+    void legacyR0PathsAreServedAsTheirV3Equivalents() {
+        // matrix-nio 0.20 (Debian) sends every request under /_matrix/client/r0 (spec r0.6.1, renamed v3 in v1.1).
+        TestServer.Reply reply = server.send("PUT",
+                "/_matrix/client/r0/rooms/%21abc%3Aexample.org/send/m.room.message/t1", "{}");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("params").path("roomId").asText()).isEqualTo("!abc:example.org");
+        assertThat(server.get("/_matrix/client/r0/profile/@a:x/displayname").json().path("which").asText())
+                .isEqualTo("displayname");
+        assertThat(server.send("POST", "/_matrix/client/r0/search", "{}").status()).isEqualTo(405);
+        // Only the exact r0 prefix is an alias; other versions and look-alikes stay unknown.
+        for (String path : List.of("/_matrix/client/r1/search", "/_matrix/client/r0search", "/_matrix/client/R0/search",
+                "/x/_matrix/client/r0/search")) {
+            assertThat(server.get(path).status()).as(path).isEqualTo(404);
+        }
+        assertThat(Router.withCurrentPrefix("/_matrix/media/r0/download/a/b")).isEqualTo("/_matrix/media/v3/download/a/b");
+        assertThat(Router.withCurrentPrefix("/_matrix/client/v1/media/config")).isEqualTo("/_matrix/client/v1/media/config");
+    }
+
+    @Test
     void queryParametersAreDecodedAndMayRepeat() {
         TestServer.Reply reply = server.get("/_matrix/client/v3/search?server_name=a.org&q=hello+w%C3%B6rld&server_name=b%2Eorg");
         assertThat(reply.json().path("server_name").toString()).isEqualTo("[\"a.org\",\"b.org\"]");
