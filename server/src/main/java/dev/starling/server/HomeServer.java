@@ -122,6 +122,11 @@ public final class HomeServer implements AutoCloseable {
         };
     }
 
+    /** The server's database (for admin tools and tests that check what was stored). */
+    public Database database() {
+        return database;
+    }
+
     /** The port the HTTP listener is bound to (the configured one, or the one chosen for port 0). */
     public int port() {
         return port;

@@ -107,6 +107,19 @@ public final class TestHomeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The first column of the first row of {@code sql}, read from the server's database (tests use it to check
+     * that nothing was stored).
+     */
+    public long queryLong(String sql) {
+        return server.database().read(c -> {
+            try (var s = c.prepareStatement(sql); var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
     public int port() {
         return server.port();
     }
