@@ -83,12 +83,14 @@ CREATE TABLE current_state (
 );
 CREATE INDEX current_state_members ON current_state (state_key, membership) WHERE type = 'm.room.member';
 
--- Client transaction IDs, so that a retried send answers with the first event (spec § Transaction identifiers).
+-- Client transaction IDs, so that a retried send answers with the first event (spec § Transaction identifiers:
+-- scoped to a device and an endpoint; like Synapse we read the endpoint as the path, which names the room).
 CREATE TABLE txn_ids (
     user_id    TEXT    NOT NULL,
     device_id  TEXT    NOT NULL,
+    room_id    TEXT    NOT NULL,
     txn_id     TEXT    NOT NULL,
     event_id   TEXT    NOT NULL REFERENCES events (event_id),
     created_ts BIGINT  NOT NULL,
-    PRIMARY KEY (user_id, device_id, txn_id)
+    PRIMARY KEY (user_id, device_id, room_id, txn_id)
 );

@@ -36,6 +36,9 @@ final class EventSender {
      */
     EventId send(RoomId roomId, EventBuilder.Request request, Optional<TxnKey> txn,
             Supplier<MatrixException> unknownRoom) {
+        if (txn.isPresent() && !txn.get().room().equals(roomId)) {
+            throw new IllegalArgumentException("the transaction is scoped to another room");
+        }
         return locks.withLock(roomId, () -> {
             if (txn.isPresent()) {
                 Optional<EventId> earlier = db.read(c -> EventStore.txnEvent(c, txn.get()));

@@ -76,12 +76,14 @@ final class EventStore {
         }
         if (txn.isPresent()) {
             try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO txn_ids (user_id, device_id, txn_id, event_id, created_ts) VALUES (?, ?, ?, ?, ?)""")) {
+                    INSERT INTO txn_ids (user_id, device_id, room_id, txn_id, event_id, created_ts)
+                    VALUES (?, ?, ?, ?, ?, ?)""")) {
                 s.setString(1, txn.get().user().value());
                 s.setString(2, txn.get().device().value());
-                s.setString(3, txn.get().txnId());
-                s.setString(4, events.get(events.size() - 1).eventId().value());
-                s.setLong(5, nowMillis);
+                s.setString(3, txn.get().room().value());
+                s.setString(4, txn.get().txnId());
+                s.setString(5, events.get(events.size() - 1).eventId().value());
+                s.setLong(6, nowMillis);
                 s.executeUpdate();
             }
         }
@@ -90,10 +92,11 @@ final class EventStore {
     /** The event a client transaction ID produced, if it was used before. */
     static Optional<EventId> txnEvent(Connection c, TxnKey txn) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT event_id FROM txn_ids WHERE user_id = ? AND device_id = ? AND txn_id = ?")) {
+                "SELECT event_id FROM txn_ids WHERE user_id = ? AND device_id = ? AND room_id = ? AND txn_id = ?")) {
             s.setString(1, txn.user().value());
             s.setString(2, txn.device().value());
-            s.setString(3, txn.txnId());
+            s.setString(3, txn.room().value());
+            s.setString(4, txn.txnId());
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(EventId.parse(r.getString(1))) : Optional.empty();
             }

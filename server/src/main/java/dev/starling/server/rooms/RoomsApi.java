@@ -42,7 +42,7 @@ public final class RoomsApi {
         AuthenticatedDevice device = request.requireDevice();
         RoomId roomId = roomId(request);
         ObjectNode content = request.jsonBody();
-        TxnKey txn = new TxnKey(device.userId(), device.deviceId(), request.pathParam("txnId"));
+        TxnKey txn = new TxnKey(device.userId(), device.deviceId(), roomId, request.pathParam("txnId"));
         EventId id = sender.send(roomId,
                 EventBuilder.Request.message(device.userId(), request.pathParam("eventType"), content),
                 Optional.of(txn), () -> Membership.notInRoom(roomId));

@@ -118,6 +118,23 @@ class RoomEventsHttpTest {
     }
 
     @OnEveryDatabase
+    void joinedHistoryVisibilityHidesWhatWasSaidBeforeTheJoin(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String bob = register(server, "bob");
+            String roomId = createRoom(server, alice, "{\"preset\":\"public_chat\",\"initial_state\":[{\"type\":"
+                    + "\"m.room.history_visibility\",\"content\":{\"history_visibility\":\"joined\"}}]}");
+            String before = message(server, alice, roomId, "t1", "before").json().path("event_id").asText();
+            server.post(room(roomId) + "/join", "{}", bob);
+            String after = message(server, alice, roomId, "t2", "after").json().path("event_id").asText();
+
+            assertThat(server.get(room(roomId) + "/event/" + path(before), bob).status()).isEqualTo(404);
+            assertThat(server.get(room(roomId) + "/event/" + path(after), bob).status()).isEqualTo(200);
+            assertThat(server.get(room(roomId) + "/event/" + path(before), alice).status()).isEqualTo(200);
+        }
+    }
+
+    @OnEveryDatabase
     void aFormerMemberSeesTheStateAsItWasWhenTheyLeft(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             String alice = register(server, "alice");
@@ -141,18 +158,27 @@ class RoomEventsHttpTest {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             String alice = register(server, "alice");
             String roomId = createRoom(server, alice, "{}");
+            String otherRoom = createRoom(server, alice, "{}");
             List<Future<Reply>> sends = new ArrayList<>();
+            List<Future<Reply>> sameTxn = new ArrayList<>();
             try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < 20; i++) {
                     int n = i;
                     sends.add(executor.submit(() -> message(server, alice, roomId, "c" + n, "m" + n)));
                 }
+                // One transaction ID into two rooms at once: two paths, so two transactions (as in Synapse).
+                sameTxn.add(executor.submit(() -> message(server, alice, roomId, "same", "x")));
+                sameTxn.add(executor.submit(() -> message(server, alice, otherRoom, "same", "x")));
             }
+            assertThat(sameTxn.get(0).get().json().path("event_id").asText())
+                    .isNotEqualTo(sameTxn.get(1).get().json().path("event_id").asText());
+            assertThat(server.queryLong("SELECT COUNT(*) FROM txn_ids WHERE txn_id = 'same'")).isEqualTo(2);
             for (Future<Reply> send : sends) {
                 assertThat(send.get().status()).isEqualTo(200);
             }
-            assertThat(server.queryLong("SELECT COUNT(*) FROM room_forward_extremities")).isEqualTo(1);
-            assertThat(server.queryLong("SELECT MAX(depth) FROM events")).isEqualTo(server.queryLong(EVENTS));
+            assertThat(server.queryLong("SELECT COUNT(*) FROM room_forward_extremities")).isEqualTo(2);
+            long inRoom = server.queryLong("SELECT COUNT(*) FROM events WHERE room_id = '" + roomId + "'");
+            assertThat(server.queryLong("SELECT MAX(depth) FROM events WHERE room_id = '" + roomId + "'")).isEqualTo(inRoom);
             assertThat(server.queryLong("SELECT MAX(stream_ordering) FROM events")).isEqualTo(server.queryLong(EVENTS));
         }
     }
