@@ -11,7 +11,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +24,9 @@ import java.util.Optional;
  * take the caller's connection: a persist is one step of one transaction, committed before anyone answers.
  */
 final class EventStore {
+    /** IDs per query when loading many events; well below both databases' parameter limits. */
+    private static final int CHUNK = 500;
+
     private EventStore() {}
 
     /**
@@ -125,6 +131,31 @@ final class EventStore {
     static Pdu pdu(Connection c, String eventId) throws SQLException {
         return event(c, eventId).orElseThrow(() -> new SQLException("stored state names a missing event " + eventId))
                 .pdu();
+    }
+
+    /** The PDUs of stored events known to exist, by event ID; read in chunks of {@value #CHUNK} IDs. */
+    static Map<String, Pdu> pdus(Connection c, Collection<String> eventIds) throws SQLException {
+        Map<String, Pdu> found = new HashMap<>();
+        List<String> ids = List.copyOf(eventIds);
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement s = c.prepareStatement("SELECT e.event_id, e.json, r.version FROM events e"
+                    + " JOIN rooms r ON r.room_id = e.room_id WHERE e.event_id IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    s.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.put(r.getString(1), pdu(r.getString(2), RoomVersion.fromId(r.getString(3)), r.getString(1)));
+                    }
+                }
+            }
+        }
+        if (found.size() != ids.size()) {
+            throw new SQLException("stored state names " + (ids.size() - found.size()) + " missing events");
+        }
+        return found;
     }
 
     /** A PDU loaded from our own storage, where it was checked on the way in: its ID is trusted. */

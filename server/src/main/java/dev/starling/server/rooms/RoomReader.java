@@ -61,11 +61,9 @@ final class RoomReader {
             if (!RoomStore.membership(c, roomId, user).filter(JOIN::equals).isPresent()) {
                 throw Membership.notInRoom(roomId);
             }
-            List<Pdu> members = new ArrayList<>();
-            for (String id : RoomStore.joinedMemberEvents(c, roomId)) {
-                members.add(EventStore.pdu(c, id));
-            }
-            return members;
+            List<String> ids = RoomStore.joinedMemberEvents(c, roomId);
+            Map<String, Pdu> events = EventStore.pdus(c, ids);
+            return ids.stream().map(events::get).toList();
         });
     }
 
@@ -121,10 +119,9 @@ final class RoomReader {
         } else {
             throw Membership.notInRoom(roomId);
         }
+        Map<String, Pdu> events = EventStore.pdus(c, ids.values());
         Map<StateKey, Pdu> state = new java.util.HashMap<>();
-        for (Map.Entry<StateKey, String> entry : ids.entrySet()) {
-            state.put(entry.getKey(), EventStore.pdu(c, entry.getValue()));
-        }
+        ids.forEach((key, id) -> state.put(key, events.get(id)));
         return state;
     }
 
