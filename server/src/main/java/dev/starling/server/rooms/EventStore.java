@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.EventId;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.json.CanonicalJson;
 import dev.starling.protocol.rooms.RoomVersion;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -131,6 +134,27 @@ final class EventStore {
     static Pdu pdu(Connection c, String eventId) throws SQLException {
         return event(c, eventId).orElseThrow(() -> new SQLException("stored state names a missing event " + eventId))
                 .pdu();
+    }
+
+    /** The member events of {@code user} in the room after the stream position {@code ordering}, in order. */
+    static List<Pdu> memberEventsAfter(Connection c, RoomId roomId, UserId user, long ordering) throws SQLException {
+        List<Pdu> events = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT e.event_id, e.json, r.version FROM events e JOIN rooms r ON r.room_id = e.room_id
+                WHERE e.room_id = ? AND e.type = 'm.room.member' AND e.state_key = ? AND e.stream_ordering > ?
+                    AND e.rejected = ?
+                ORDER BY e.stream_ordering""")) {
+            s.setString(1, roomId.value());
+            s.setString(2, user.value());
+            s.setLong(3, ordering);
+            s.setBoolean(4, false);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    events.add(pdu(r.getString(2), RoomVersion.fromId(r.getString(3)), r.getString(1)));
+                }
+            }
+        }
+        return events;
     }
 
     /** The PDUs of stored events known to exist, by event ID; read in chunks of {@value #CHUNK} IDs. */

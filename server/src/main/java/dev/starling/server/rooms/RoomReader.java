@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Reading rooms with membership and history visibility enforced (Client-Server API § History visibility,
- * § Getting events for a room). A member reads the current state; a former member (leave, ban) reads the
+ * § Getting events for a room), following the spec's algorithm for an event: world_readable; joined at the
+ * event; shared and joined at any point after it; invited at the event with visibility invited. A member reads the current state; a former member (leave, ban) reads the
  * state as it was when they left; anyone else is 403. An event the user may not see answers exactly like a
  * missing one (404), so event IDs cannot be probed (SECURITY.md item 23). Each method reads one snapshot.
  */
@@ -97,8 +98,11 @@ final class RoomReader {
         if (membershipThen.equals(JOIN)) {
             return true;
         }
+        // "If the history_visibility was set to shared, and the user joined the room at any point after the
+        // event was sent, allow" (Client-Server API § History visibility).
         if (visibility.equals("shared")) {
-            return RoomStore.membership(c, roomId, user).filter(JOIN::equals).isPresent();
+            return EventStore.memberEventsAfter(c, roomId, user, event.streamOrdering()).stream()
+                    .anyMatch(member -> JOIN.equals(member.content().path("membership").asText()));
         }
         return visibility.equals("invited") && membershipThen.equals("invite");
     }

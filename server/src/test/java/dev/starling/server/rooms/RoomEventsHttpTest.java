@@ -140,7 +140,9 @@ class RoomEventsHttpTest {
             String alice = register(server, "alice");
             String bob = register(server, "bob");
             String roomId = createRoom(server, alice, "{\"preset\":\"public_chat\",\"name\":\"A\"}");
+            String beforeJoin = message(server, alice, roomId, "b", "before bob joined").json().path("event_id").asText();
             server.post(room(roomId) + "/join", "{}", bob);
+            String whileIn = message(server, alice, roomId, "w", "while bob was in").json().path("event_id").asText();
             assertThat(server.post(room(roomId) + "/leave", "{}", bob).status()).isEqualTo(200);
             assertThat(server.put(room(roomId) + "/state/m.room.name/", "{\"name\":\"B\"}", alice).status()).isEqualTo(200);
             String laterMessage = message(server, alice, roomId, "t", "after bob left").json().path("event_id").asText();
@@ -150,6 +152,9 @@ class RoomEventsHttpTest {
             assertThat(server.get(room(roomId) + "/members?membership=leave", bob).json().path("chunk").get(0)
                     .path("state_key").asText()).isEqualTo("@bob:example.org");
             assertThat(server.get(room(roomId) + "/event/" + path(laterMessage), bob).status()).isEqualTo(404);
+            // shared: bob joined after these were sent (spec: "at any point after"), so leaving does not hide them.
+            assertThat(server.get(room(roomId) + "/event/" + path(beforeJoin), bob).status()).isEqualTo(200);
+            assertThat(server.get(room(roomId) + "/event/" + path(whileIn), bob).status()).isEqualTo(200);
         }
     }
 
