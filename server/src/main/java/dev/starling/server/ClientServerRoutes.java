@@ -5,6 +5,8 @@ import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
+import dev.starling.server.rooms.MembershipApi;
+import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.users.AccountsApi;
 import java.util.List;
 
@@ -15,7 +17,7 @@ import java.util.List;
 public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
-    public static Router router(DiscoveryApi discovery, AccountsApi accounts) {
+    public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -33,6 +35,27 @@ public final class ClientServerRoutes {
                         .rateLimited(RateLimit.LOGIN),
                 Route.post("/_matrix/client/v3/logout", accounts::logout),
                 Route.post("/_matrix/client/v3/logout/all", accounts::logoutAll),
-                Route.get("/_matrix/client/v3/account/whoami", accounts::whoami)));
+                Route.get("/_matrix/client/v3/account/whoami", accounts::whoami),
+                // rooms: creation, events, state
+                Route.post("/_matrix/client/v3/createRoom", rooms::createRoom),
+                Route.put("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}", rooms::send)
+                        .rateLimited(RateLimit.MESSAGES),
+                Route.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", rooms::putState),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", rooms::getState),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/state", rooms::allState),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", rooms::event),
+                // rooms: membership
+                Route.post("/_matrix/client/v3/rooms/{roomId}/join", membership::join).rateLimited(RateLimit.JOINS),
+                Route.post("/_matrix/client/v3/join/{roomIdOrAlias}", membership::joinByIdOrAlias)
+                        .rateLimited(RateLimit.JOINS),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/invite", membership::invite)
+                        .rateLimited(RateLimit.INVITES),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/leave", membership::leave),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/kick", membership::kick),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/ban", membership::ban),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/unban", membership::unban),
+                Route.get("/_matrix/client/v3/joined_rooms", membership::joinedRooms),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/members", membership::members),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers)));
     }
 }

@@ -1,11 +1,15 @@
 package dev.starling.server;
 
+import dev.starling.protocol.crypto.SigningKey;
 import dev.starling.server.config.ServerConfig;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
 import dev.starling.server.http.RateLimit;
+import dev.starling.server.rooms.Rooms;
+import dev.starling.server.signing.SigningKeyFile;
+import dev.starling.server.signing.SigningKeyFileException;
 import dev.starling.server.storage.Database;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
@@ -66,22 +70,37 @@ public final class HomeServer implements AutoCloseable {
         return start(config, databaseConfig(config), tuning);
     }
 
-    /** As {@link #start(ServerConfig, Tuning)} on a database given directly (tests use a schema per test). */
+    /**
+     * As {@link #start(ServerConfig, Tuning)} on a database given directly (tests use a schema per test). The
+     * signing key is loaded from {@code <data_dir>/signing.key}, generated there on first start.
+     *
+     * @throws SigningKeyFileException if the key file cannot be read, written or understood
+     */
     public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning) {
+        return start(config, databaseConfig, tuning,
+                SigningKeyFile.loadOrGenerate(config.dataDir(), new SecureRandom()));
+    }
+
+    /** As {@link #start(ServerConfig, DatabaseConfig, Tuning)} with a signing key given directly (tests). */
+    public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
+            SigningKey signingKey) {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
         try {
-            Accounts accounts = new Accounts(config.serverName(), new UserStore(database, clock),
+            UserStore userStore = new UserStore(database, clock);
+            Accounts accounts = new Accounts(config.serverName(), userStore,
                     new DeviceStore(database, clock), new PasswordHasher(tuning.passwordCost(), random), random);
             AccountsApi accountsApi = new AccountsApi(accounts,
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
                     clock, random);
+            Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
+                    user -> user.server().equals(config.serverName()) && userStore.exists(user));
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
-                    ClientServerRoutes.router(discovery, accountsApi), accounts);
+                    ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi()), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
@@ -101,6 +120,11 @@ public final class HomeServer implements AutoCloseable {
             case SQLITE -> DatabaseConfig.sqlite(config.dataDir());
             case POSTGRES -> DatabaseConfig.postgres(db.url(), db.user(), db.password());
         };
+    }
+
+    /** The server's database (for admin tools and tests that check what was stored). */
+    public Database database() {
+        return database;
     }
 
     /** The port the HTTP listener is bound to (the configured one, or the one chosen for port 0). */

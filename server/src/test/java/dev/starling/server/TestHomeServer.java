@@ -2,6 +2,8 @@ package dev.starling.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.protocol.id.KeyId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.server.config.ServerConfig;
 import dev.starling.server.http.Rate;
@@ -32,11 +34,17 @@ public final class TestHomeServer implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final TestDatabase database;
-    private final HomeServer server;
+    private final ServerConfig config;
+    private final HomeServer.Tuning tuning;
+    private final SigningKey signingKey;
+    private HomeServer server;
 
-    private TestHomeServer(TestDatabase database, HomeServer server) {
+    private TestHomeServer(TestDatabase database, ServerConfig config, HomeServer.Tuning tuning, SigningKey signingKey) {
         this.database = database;
-        this.server = server;
+        this.config = config;
+        this.tuning = tuning;
+        this.signingKey = signingKey;
+        this.server = HomeServer.start(config, database.config(), tuning, signingKey);
     }
 
     /** A server with open registration (m.login.dummy) and the given registration tokens. */
@@ -50,9 +58,14 @@ public final class TestHomeServer implements AutoCloseable {
         for (RateLimit limit : RateLimit.values()) {
             generous.put(limit, new Rate(1000, 1000));
         }
-        HomeServer server = HomeServer.start(config, database.config(),
-                new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), generous));
-        return new TestHomeServer(database, server);
+        return new TestHomeServer(database, config, new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), generous),
+                SigningKey.generate(KeyId.ed25519("test")));
+    }
+
+    /** Stops the server and starts it again on the same database and key, as a restart of the process does. */
+    public void restart() {
+        server.close();
+        server = HomeServer.start(config, database.config(), tuning, signingKey);
     }
 
     /** An HTTP answer: status and JSON body. */
@@ -68,6 +81,10 @@ public final class TestHomeServer implements AutoCloseable {
 
     public Reply post(String path, String body, String token) {
         return send("POST", path, body, token);
+    }
+
+    public Reply put(String path, String body, String token) {
+        return send("PUT", path, body, token);
     }
 
     public Reply send(String method, String path, String body, String token) {
@@ -88,6 +105,19 @@ public final class TestHomeServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The first column of the first row of {@code sql}, read from the server's database (tests use it to check
+     * that nothing was stored).
+     */
+    public long queryLong(String sql) {
+        return server.database().read(c -> {
+            try (var s = c.prepareStatement(sql); var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
     }
 
     public int port() {

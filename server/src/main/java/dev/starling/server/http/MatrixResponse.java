@@ -1,22 +1,32 @@
 package dev.starling.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A JSON response: status, body (a JSON object, as the spec requires of every endpoint but media download)
- * and extra headers. The dispatcher adds {@code Content-Type: application/json} and the CORS headers.
+ * A JSON response: status, body (a JSON object, as the spec requires of every endpoint but media download
+ * and the few that answer an array, such as {@code GET /rooms/{roomId}/state}) and extra headers. The
+ * dispatcher adds {@code Content-Type: application/json} and the CORS headers.
  */
-public record MatrixResponse(int status, ObjectNode body, Map<String, String> headers) {
+public record MatrixResponse(int status, JsonNode body, Map<String, String> headers) {
     public MatrixResponse {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("bad HTTP status " + status);
         }
         Objects.requireNonNull(body, "body");
+        if (!body.isObject() && !body.isArray()) {
+            throw new IllegalArgumentException("a response body is a JSON object or array, got " + body.getNodeType());
+        }
         headers = Map.copyOf(headers);
+    }
+
+    /** 200 with a JSON array, for the endpoints whose answer the spec defines as one. */
+    public static MatrixResponse ok(ArrayNode body) {
+        return new MatrixResponse(200, body, Map.of());
     }
 
     /** 200 with {@code body}. */

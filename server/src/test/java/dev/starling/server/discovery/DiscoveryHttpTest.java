@@ -3,10 +3,13 @@ package dev.starling.server.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.protocol.id.KeyId;
+import dev.starling.protocol.id.ServerName;
 import dev.starling.server.ClientServerRoutes;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.TestServer;
-import dev.starling.protocol.id.ServerName;
+import dev.starling.server.rooms.Rooms;
 import dev.starling.server.storage.Database;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
@@ -39,9 +42,11 @@ class DiscoveryHttpTest {
                 random);
         AccountsApi accountsApi = new AccountsApi(accounts, new AccountsApi.RegistrationPolicy(false, List.of()),
                 Clock.systemUTC(), random);
+        Rooms rooms = new Rooms(ServerName.parse("example.org"),
+                SigningKey.generate(KeyId.ed25519("test"), random), database, Clock.systemUTC(), random, user -> false);
         server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
-                ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi)
-                        .routes());
+                ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
+                        rooms.api(), rooms.membershipApi()).routes());
     }
 
     @AfterAll

@@ -1,0 +1,85 @@
+package dev.starling.server.rooms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.events.EventTypes;
+import dev.starling.protocol.id.EventId;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.ServerName;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.http.MatrixException;
+import dev.starling.server.storage.Database;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Membership changes (Client-Server API § Room membership): join, invite, leave, kick, ban, unban. Each is
+ * an {@code m.room.member} event through {@link EventSender}, so the auth rules decide who may do what.
+ * Local rooms and local users only, until federation.
+ */
+final class Membership {
+    private final ServerName serverName;
+    private final Database db;
+    private final EventSender sender;
+    private final Predicate<UserId> localUserExists;
+
+    Membership(ServerName serverName, Database db, EventSender sender, Predicate<UserId> localUserExists) {
+        this.serverName = serverName;
+        this.db = db;
+        this.sender = sender;
+        this.localUserExists = localUserExists;
+    }
+
+    /** Joins; joining a room one is already in changes nothing (the spec makes join idempotent). */
+    void join(UserId user, RoomId roomId) {
+        if (db.read(c -> RoomStore.membership(c, roomId, user)).filter("join"::equals).isPresent()) {
+            return;
+        }
+        // NOTSPEC for now: rooms on other servers need federation (make_join/send_join).
+        change(user, roomId, user, "join", Optional.empty(),
+                () -> MatrixException.notFound("no room " + roomId + " on this server"));
+    }
+
+    void invite(UserId sender, RoomId roomId, UserId target, Optional<String> reason) {
+        if (!target.server().equals(serverName)) {
+            throw MatrixException.forbidden("users on other servers cannot be invited yet");
+        }
+        if (!localUserExists.test(target)) {
+            throw MatrixException.notFound("no such user " + target);
+        }
+        change(sender, roomId, target, "invite", reason, () -> notInRoom(roomId));
+    }
+
+    void leave(UserId user, RoomId roomId, Optional<String> reason) {
+        change(user, roomId, user, "leave", reason, () -> notInRoom(roomId));
+    }
+
+    void kick(UserId sender, RoomId roomId, UserId target, Optional<String> reason) {
+        change(sender, roomId, target, "leave", reason, () -> notInRoom(roomId));
+    }
+
+    void ban(UserId sender, RoomId roomId, UserId target, Optional<String> reason) {
+        change(sender, roomId, target, "ban", reason, () -> notInRoom(roomId));
+    }
+
+    /** Unbans: the target's membership becomes leave; a target who is not banned is 403. */
+    void unban(UserId sender, RoomId roomId, UserId target, Optional<String> reason) {
+        if (db.read(c -> RoomStore.membership(c, roomId, target)).filter("ban"::equals).isEmpty()) {
+            throw MatrixException.forbidden(target + " is not banned from this room");
+        }
+        change(sender, roomId, target, "leave", reason, () -> notInRoom(roomId));
+    }
+
+    private EventId change(UserId sender, RoomId roomId, UserId target, String membership, Optional<String> reason,
+            java.util.function.Supplier<MatrixException> unknownRoom) {
+        ObjectNode content = RoomCreation.membership(membership);
+        reason.ifPresent(r -> content.put("reason", r));
+        return this.sender.send(roomId,
+                EventBuilder.Request.state(sender, EventTypes.MEMBER, target.value(), content), Optional.empty(),
+                unknownRoom);
+    }
+
+    static MatrixException notInRoom(RoomId roomId) {
+        // An unknown room and a room the user is not in answer alike: no probing for room IDs.
+        return MatrixException.forbidden("you are not in room " + roomId);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.starling.server.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.events.Pdu;
+import dev.starling.protocol.id.InvalidIdentifierException;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.http.MatrixException;
+import dev.starling.server.http.MatrixRequest;
+import dev.starling.server.http.MatrixResponse;
+import java.util.Optional;
+
+/** The HTTP side of room membership (Client-Server API § Room membership) and member lists. */
+public final class MembershipApi {
+    private final Membership membership;
+    private final RoomReader reader;
+
+    MembershipApi(Membership membership, RoomReader reader) {
+        this.membership = membership;
+        this.reader = reader;
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/join — Client-Server API § Joining rooms. */
+    public MatrixResponse join(MatrixRequest request) {
+        RoomId roomId = RoomsApi.roomId(request);
+        request.jsonBodyOrEmpty();
+        membership.join(request.requireDevice().userId(), roomId);
+        return MatrixResponse.ok(RoomsApi.object().put("room_id", roomId.value()));
+    }
+
+    /**
+     * POST /_matrix/client/v3/join/{roomIdOrAlias} — Client-Server API § Joining rooms. Room IDs only for
+     * now: an alias is 404 until the alias directory exists.
+     */
+    public MatrixResponse joinByIdOrAlias(MatrixRequest request) {
+        String target = request.pathParam("roomIdOrAlias");
+        if (target.startsWith("#")) {
+            throw MatrixException.notFound("room alias " + target + " is not known");
+        }
+        RoomId roomId = RoomId.parse(target);
+        request.jsonBodyOrEmpty();
+        membership.join(request.requireDevice().userId(), roomId);
+        return MatrixResponse.ok(RoomsApi.object().put("room_id", roomId.value()));
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/invite — Client-Server API § Room membership, inviting. */
+    public MatrixResponse invite(MatrixRequest request) {
+        ObjectNode body = request.jsonBody();
+        membership.invite(request.requireDevice().userId(), RoomsApi.roomId(request), userId(body), reason(body));
+        return MatrixResponse.empty();
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/leave — Client-Server API § Leaving rooms. */
+    public MatrixResponse leave(MatrixRequest request) {
+        ObjectNode body = request.jsonBodyOrEmpty();
+        membership.leave(request.requireDevice().userId(), RoomsApi.roomId(request), reason(body));
+        return MatrixResponse.empty();
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/kick — Client-Server API § Leaving rooms, kicking. */
+    public MatrixResponse kick(MatrixRequest request) {
+        ObjectNode body = request.jsonBody();
+        membership.kick(request.requireDevice().userId(), RoomsApi.roomId(request), userId(body), reason(body));
+        return MatrixResponse.empty();
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/ban — Client-Server API § Banning users in a room. */
+    public MatrixResponse ban(MatrixRequest request) {
+        ObjectNode body = request.jsonBody();
+        membership.ban(request.requireDevice().userId(), RoomsApi.roomId(request), userId(body), reason(body));
+        return MatrixResponse.empty();
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/unban — Client-Server API § Banning users in a room. */
+    public MatrixResponse unban(MatrixRequest request) {
+        ObjectNode body = request.jsonBody();
+        membership.unban(request.requireDevice().userId(), RoomsApi.roomId(request), userId(body), reason(body));
+        return MatrixResponse.empty();
+    }
+
+    /** GET /_matrix/client/v3/joined_rooms — Client-Server API § Room membership. */
+    public MatrixResponse joinedRooms(MatrixRequest request) {
+        ObjectNode out = RoomsApi.object();
+        ArrayNode rooms = out.putArray("joined_rooms");
+        reader.joinedRooms(request.requireDevice().userId()).forEach(r -> rooms.add(r.value()));
+        return MatrixResponse.ok(out);
+    }
+
+    /** GET /_matrix/client/v3/rooms/{roomId}/members — Client-Server API § Room membership. */
+    public MatrixResponse members(MatrixRequest request) {
+        // NOTSPEC: the `at` parameter (members at a sync position) waits for /sync.
+        ObjectNode out = RoomsApi.object();
+        ArrayNode chunk = out.putArray("chunk");
+        reader.members(request.requireDevice().userId(), RoomsApi.roomId(request), request.queryParam("membership"),
+                request.queryParam("not_membership")).forEach(e -> chunk.add(ClientEvents.of(e)));
+        return MatrixResponse.ok(out);
+    }
+
+    /** GET /_matrix/client/v3/rooms/{roomId}/joined_members — Client-Server API § Room membership. */
+    public MatrixResponse joinedMembers(MatrixRequest request) {
+        ObjectNode out = RoomsApi.object();
+        ObjectNode joined = out.putObject("joined");
+        for (Pdu member : reader.joinedMembers(request.requireDevice().userId(), RoomsApi.roomId(request))) {
+            ObjectNode profile = joined.putObject(member.stateKey().orElseThrow());
+            JsonNode name = member.content().get("displayname");
+            JsonNode avatar = member.content().get("avatar_url");
+            profile.set("display_name", name != null && name.isTextual() ? name.deepCopy() : null);
+            profile.set("avatar_url", avatar != null && avatar.isTextual() ? avatar.deepCopy() : null);
+        }
+        return MatrixResponse.ok(out);
+    }
+
+    private static UserId userId(ObjectNode body) {
+        JsonNode node = body.get("user_id");
+        if (node == null || node.isNull()) {
+            throw MatrixException.missingParam("user_id");
+        }
+        if (!node.isTextual()) {
+            throw MatrixException.badJson("user_id must be a string");
+        }
+        try {
+            return UserId.parse(node.textValue());
+        } catch (InvalidIdentifierException e) {
+            throw MatrixException.invalidParam("user_id", e.getMessage());
+        }
+    }
+
+    private static Optional<String> reason(ObjectNode body) {
+        JsonNode node = body.get("reason");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw MatrixException.badJson("reason must be a string");
+        }
+        return Optional.of(node.textValue());
+    }
+}

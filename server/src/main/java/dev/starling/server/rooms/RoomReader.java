@@ -1,0 +1,139 @@
+package dev.starling.server.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.starling.protocol.events.EventTypes;
+import dev.starling.protocol.events.Pdu;
+import dev.starling.protocol.events.StateKey;
+import dev.starling.protocol.id.EventId;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.http.MatrixException;
+import dev.starling.server.storage.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reading rooms with membership and history visibility enforced (Client-Server API § History visibility,
+ * § Getting events for a room), following the spec's algorithm for an event: world_readable; joined at the
+ * event; shared and joined at any point after it; invited at the event with visibility invited. A member reads the current state; a former member (leave, ban) reads the
+ * state as it was when they left; anyone else is 403. An event the user may not see answers exactly like a
+ * missing one (404), so event IDs cannot be probed (SECURITY.md item 23). Each method reads one snapshot.
+ */
+final class RoomReader {
+    static final String JOIN = "join";
+
+    private final Database db;
+
+    RoomReader(Database db) {
+        this.db = db;
+    }
+
+    /** The state the user may see, by key. */
+    Map<StateKey, Pdu> state(UserId user, RoomId roomId) {
+        return db.read(c -> visibleState(c, user, roomId));
+    }
+
+    /** One state event the user may see. */
+    Optional<Pdu> stateEvent(UserId user, RoomId roomId, StateKey key) {
+        return Optional.ofNullable(state(user, roomId).get(key));
+    }
+
+    /** The member events of the state the user may see, filtered by membership. */
+    List<Pdu> members(UserId user, RoomId roomId, Optional<String> membership, Optional<String> notMembership) {
+        List<Pdu> members = new ArrayList<>();
+        for (Pdu event : state(user, roomId).values()) {
+            String value = event.content().path("membership").asText("");
+            if (event.type().equals(EventTypes.MEMBER) && membership.map(value::equals).orElse(true)
+                    && notMembership.map(m -> !m.equals(value)).orElse(true)) {
+                members.add(event);
+            }
+        }
+        members.sort((a, b) -> a.stateKey().orElseThrow().compareTo(b.stateKey().orElseThrow()));
+        return members;
+    }
+
+    /** The member events of the users currently joined; only for a user who is joined. */
+    List<Pdu> joinedMembers(UserId user, RoomId roomId) {
+        return db.read(c -> {
+            if (!RoomStore.membership(c, roomId, user).filter(JOIN::equals).isPresent()) {
+                throw Membership.notInRoom(roomId);
+            }
+            List<String> ids = RoomStore.joinedMemberEvents(c, roomId);
+            Map<String, Pdu> events = EventStore.pdus(c, ids);
+            return ids.stream().map(events::get).toList();
+        });
+    }
+
+    List<RoomId> joinedRooms(UserId user) {
+        return db.read(c -> RoomStore.joinedRooms(c, user));
+    }
+
+    /**
+     * The event if it is in {@code roomId} and the user may see it (history visibility at the event, as
+     * the state after it records it); empty otherwise, whatever the reason.
+     */
+    Optional<Pdu> event(UserId user, RoomId roomId, EventId eventId) {
+        return db.read(c -> {
+            Optional<StoredEvent> stored = EventStore.event(c, eventId.value());
+            if (stored.isEmpty() || !stored.get().pdu().roomId().equals(roomId)) {
+                return Optional.<Pdu>empty();
+            }
+            return visible(c, user, roomId, stored.get()) ? Optional.of(stored.get().pdu()) : Optional.<Pdu>empty();
+        });
+    }
+
+    private static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
+        long group = event.stateGroup();
+        String visibility = StateGroups.lookup(c, group, new StateKey(EventTypes.HISTORY_VISIBILITY, ""))
+                .map(id -> content(c, id).path("history_visibility").asText("shared")).orElse("shared");
+        if (visibility.equals("world_readable")) {
+            return true;
+        }
+        String membershipThen = StateGroups.lookup(c, group, new StateKey(EventTypes.MEMBER, user.value()))
+                .map(id -> content(c, id).path("membership").asText("leave")).orElse("leave");
+        if (membershipThen.equals(JOIN)) {
+            return true;
+        }
+        // "If the history_visibility was set to shared, and the user joined the room at any point after the
+        // event was sent, allow" (Client-Server API § History visibility).
+        if (visibility.equals("shared")) {
+            return EventStore.memberEventsAfter(c, roomId, user, event.streamOrdering()).stream()
+                    .anyMatch(member -> JOIN.equals(member.content().path("membership").asText()));
+        }
+        return visibility.equals("invited") && membershipThen.equals("invite");
+    }
+
+    private static Map<StateKey, Pdu> visibleState(Connection c, UserId user, RoomId roomId) throws SQLException {
+        if (RoomStore.room(c, roomId).isEmpty()) {
+            throw Membership.notInRoom(roomId);
+        }
+        String membership = RoomStore.membership(c, roomId, user).orElse("");
+        Map<StateKey, String> ids;
+        if (membership.equals(JOIN)) {
+            ids = RoomStore.currentState(c, roomId);
+        } else if (membership.equals("leave") || membership.equals("ban")) {
+            String memberEvent = RoomStore.stateEventId(c, roomId, new StateKey(EventTypes.MEMBER, user.value()))
+                    .orElseThrow();
+            long group = EventStore.event(c, memberEvent).orElseThrow().stateGroup();
+            ids = StateGroups.load(c, group);
+        } else {
+            throw Membership.notInRoom(roomId);
+        }
+        Map<String, Pdu> events = EventStore.pdus(c, ids.values());
+        Map<StateKey, Pdu> state = new java.util.HashMap<>();
+        ids.forEach((key, id) -> state.put(key, events.get(id)));
+        return state;
+    }
+
+    private static JsonNode content(Connection c, String eventId) {
+        try {
+            return EventStore.pdu(c, eventId).content();
+        } catch (SQLException e) {
+            throw new dev.starling.server.storage.StorageException("cannot read event " + eventId, e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.starling.server.rooms;
+
+import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.protocol.id.ServerName;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.storage.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.function.Predicate;
+
+/**
+ * The rooms area wired together: the event pipeline (builder, per-room locks, sender), creation, membership,
+ * reading with visibility, and the two HTTP faces. The one place that builds this package's parts.
+ */
+public final class Rooms {
+    private final RoomsApi api;
+    private final MembershipApi membershipApi;
+
+    /**
+     * @param localUserExists whether a local user ID names an existing account (for invites)
+     */
+    public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
+            Predicate<UserId> localUserExists) {
+        EventSender sender = new EventSender(db, new EventBuilder(serverName, signingKey, clock), new RoomLocks(), clock);
+        RoomReader reader = new RoomReader(db);
+        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random), sender, reader);
+        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists), reader);
+    }
+
+    public RoomsApi api() {
+        return api;
+    }
+
+    public MembershipApi membershipApi() {
+        return membershipApi;
+    }
+}
