@@ -45,6 +45,9 @@ public final class Accounts implements Authenticator {
         this.decoyHash = passwords.hash("decoy password");
     }
 
+    /** A new account: its user ID and, unless login was inhibited, its first session. */
+    public record Registration(UserId userId, Optional<Session> session) {}
+
     public ServerName serverName() {
         return serverName;
     }
@@ -82,12 +85,13 @@ public final class Accounts implements Authenticator {
 
     /**
      * Creates an account and, unless {@code inhibitLogin}, its first device with a fresh access token.
+     * Returns the new user's ID and, unless {@code inhibitLogin}, the session.
      *
      * @param username the wanted user name, or empty to get a generated one
      * @param password the password, or empty for an account that cannot log in with a password
      * @throws MatrixException {@code M_INVALID_USERNAME}, {@code M_USER_IN_USE}, {@code M_INVALID_PARAM}
      */
-    public Optional<Session> register(Optional<String> username, Optional<String> password,
+    public Registration register(Optional<String> username, Optional<String> password,
             Optional<DeviceId> deviceId, Optional<String> deviceDisplayName, boolean inhibitLogin) {
         password.ifPresent(Accounts::checkPasswordLength);
         String hash = password.map(passwords::hash).orElse(null);
@@ -103,9 +107,9 @@ public final class Accounts implements Authenticator {
             userId = createWithGeneratedName(hash);
         }
         if (inhibitLogin) {
-            return Optional.empty();
+            return new Registration(userId, Optional.empty());
         }
-        return Optional.of(newSession(userId, deviceId, deviceDisplayName));
+        return new Registration(userId, Optional.of(newSession(userId, deviceId, deviceDisplayName)));
     }
 
     /**

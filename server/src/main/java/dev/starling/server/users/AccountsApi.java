@@ -100,15 +100,11 @@ public final class AccountsApi {
         if (challenge.isPresent()) {
             return MatrixResponse.ok(challenge.get()).withStatus(401);
         }
-        Optional<Session> session = accounts.register(username, password, deviceId, displayName, inhibitLogin);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        if (session.isEmpty()) {
-            // inhibit_login: the account exists, no device was made. The user ID is needed in the answer.
-            out.put("user_id", accounts.userIdFor(username.orElseThrow(() ->
-                    MatrixException.missingParam("username"))).value());
-            return MatrixResponse.ok(out);
-        }
-        return MatrixResponse.ok(sessionJson(session.get()));
+        Accounts.Registration registration = accounts.register(username, password, deviceId, displayName,
+                inhibitLogin);
+        return MatrixResponse.ok(registration.session().map(AccountsApi::sessionJson)
+                // inhibit_login: the account exists, no device was made.
+                .orElseGet(() -> JsonNodeFactory.instance.objectNode().put("user_id", registration.userId().value())));
     }
 
     /** GET /_matrix/client/v3/register/available — Client-Server API § Account registration. */

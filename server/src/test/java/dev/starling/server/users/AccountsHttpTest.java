@@ -186,6 +186,12 @@ class AccountsHttpTest {
             assertThat(done.json().path("user_id").asText()).isEqualTo("@quiet:example.org");
             assertThat(done.json().has("access_token")).isFalse();
             assertThat(login(server, "quiet", "pw").status()).isEqualTo(200);
+
+            Reply session = server.post(REGISTER, "{}", null);
+            Reply generated = server.post(REGISTER, "{\"inhibit_login\":true,\"auth\":{\"type\":\"m.login.dummy\","
+                    + "\"session\":\"" + session.json().path("session").asText() + "\"}}", null);
+            assertThat(generated.status()).as("no username: a generated one").isEqualTo(200);
+            assertThat(generated.json().path("user_id").asText()).matches("@u[0-9a-z]+:example\\.org");
         }
     }
 
