@@ -16,7 +16,8 @@ final class CreateRules {
     static void check(Pdu create) {
         RoomVersion version = create.roomVersion();
         // The create event is the one with an empty state key; any other "m.room.create" would be a second
-        // root in the room. The spec does not say this; refusing is the only sane reading.
+        // root in the room. NOTSPEC: rule 1 applies to every m.room.create and Synapse allows this one; we
+        // refuse it (a second root can only split a room).
         if (!"".equals(create.stateKey().orElse(null))) {
             throw new AuthException(AuthRule.CREATE, "m.room.create must be a state event with an empty state_key");
         }
