@@ -79,9 +79,9 @@ final class EventSender {
         });
     }
 
-    /** After commit: the listener learns who is concerned (members joined or invited, and member targets). */
+    /** After commit: the listener learns the room and the targets of its member events. */
     private void tell(RoomId roomId, List<Pdu> events) {
-        Set<UserId> users = new HashSet<>(db.read(c -> RoomStore.joinedOrInvited(c, roomId)));
+        Set<UserId> users = new HashSet<>();
         for (Pdu event : events) {
             if (event.type().equals(EventTypes.MEMBER)) {
                 event.stateKey().ifPresent(key -> users.add(UserId.parse(key)));

@@ -144,20 +144,4 @@ final class RoomStore {
         }
         return ids;
     }
-
-    /** Users whose current membership is join or invite. */
-    static List<UserId> joinedOrInvited(Connection c, RoomId roomId) throws SQLException {
-        List<UserId> users = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT state_key FROM current_state WHERE room_id = ? AND type = 'm.room.member'
-                    AND membership IN ('join', 'invite')""")) {
-            s.setString(1, roomId.value());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    users.add(UserId.parse(r.getString(1)));
-                }
-            }
-        }
-        return users;
-    }
 }

@@ -50,9 +50,9 @@ public final class RoomStream {
         this.db = db;
     }
 
-    /** The newest position: the token of a sync that found nothing. */
-    public StreamToken now() {
-        return new StreamToken(db.read(StreamStore::position));
+    /** The rooms the user is joined to now. */
+    public List<RoomId> joinedRooms(UserId user) {
+        return db.read(c -> RoomStore.joinedRooms(c, user));
     }
 
     /**

@@ -4,85 +4,107 @@ import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.rooms.RoomEventListener;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes the waiting /sync requests of exactly the users a commit concerns. Each local user has a counter of
- * wake-ups; a request reads {@link #mark} <em>before</em> it reads the store, and if it found nothing new it
- * {@link #await}s a counter greater than that mark, so a commit between its read and its wait is not missed.
- * Waiting is plain blocking (a lock condition, fine on virtual threads; no polling). Thread-safe.
+ * Wakes exactly the waiting /sync requests a commit concerns. A request opens a {@link Watch} on its user and
+ * the rooms it is joined to <em>before</em> it reads the store, so a commit after the read but before the wait
+ * still fires it; a commit to a room wakes the watches of that room and of the targets of its member events
+ * (a new invite, join, leave or kick). A send costs one map lookup per key, whatever the room's size; waiting
+ * is plain blocking on a lock condition (no polling, no pinning of virtual threads). Thread-safe.
  */
 public final class Notifier implements RoomEventListener {
-    private final ConcurrentHashMap<UserId, Signal> signals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Set<Watch>> watches = new ConcurrentHashMap<>();
 
     @Override
-    public void committed(RoomId roomId, Set<UserId> users) {
-        for (UserId user : users) {
-            Signal signal = signals.get(user);
-            if (signal != null) {
-                signal.bump();
-            }
+    public void committed(RoomId roomId, Set<UserId> memberTargets) {
+        fire(roomId);
+        memberTargets.forEach(this::fire);
+    }
+
+    /** Starts watching the user and their rooms; close it when done. */
+    Watch watch(UserId user, Collection<RoomId> rooms) {
+        List<Object> keys = new ArrayList<>(rooms.size() + 1);
+        keys.add(user);
+        keys.addAll(rooms);
+        Watch watch = new Watch(keys);
+        for (Object key : keys) {
+            watches.compute(key, (k, set) -> {
+                Set<Watch> present = set == null ? ConcurrentHashMap.newKeySet() : set;
+                present.add(watch);
+                return present;
+            });
+        }
+        return watch;
+    }
+
+    /** How many keys have a waiting request (for tests). */
+    int watchedKeys() {
+        return watches.size();
+    }
+
+    private void fire(Object key) {
+        Set<Watch> set = watches.get(key);
+        if (set != null) {
+            set.forEach(Watch::fire);
         }
     }
 
-    /** The user's wake-up count now: read it before reading the store. */
-    long mark(UserId user) {
-        return signal(user).count();
-    }
-
-    /**
-     * Blocks until the user is woken after {@code mark}, or {@code timeout} passes.
-     *
-     * @return whether the user was woken
-     */
-    boolean await(UserId user, long mark, Duration timeout) throws InterruptedException {
-        return signal(user).awaitAfter(mark, timeout.toNanos());
-    }
-
-    private Signal signal(UserId user) {
-        return signals.computeIfAbsent(user, u -> new Signal());
-    }
-
-    private static final class Signal {
+    /** One waiting request: fired at most once, by any of its keys. */
+    final class Watch implements AutoCloseable {
+        private final List<Object> keys;
         private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private long count;
+        private final Condition firedCondition = lock.newCondition();
+        private boolean fired;
 
-        void bump() {
+        private Watch(List<Object> keys) {
+            this.keys = keys;
+        }
+
+        private void fire() {
             lock.lock();
             try {
-                count++;
-                changed.signalAll();
+                fired = true;
+                firedCondition.signalAll();
             } finally {
                 lock.unlock();
             }
         }
 
-        long count() {
+        /**
+         * Blocks until a commit concerns the watch (at once if one already did) or {@code timeout} passes.
+         *
+         * @return whether it fired
+         */
+        boolean await(Duration timeout) throws InterruptedException {
+            long nanos = timeout.toNanos();
             lock.lock();
             try {
-                return count;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean awaitAfter(long mark, long nanos) throws InterruptedException {
-            lock.lock();
-            try {
-                while (count <= mark) {
+                while (!fired) {
                     if (nanos <= 0) {
                         return false;
                     }
-                    nanos = changed.awaitNanos(nanos);
+                    nanos = firedCondition.awaitNanos(nanos);
                 }
                 return true;
             } finally {
                 lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Object key : keys) {
+                watches.computeIfPresent(key, (k, set) -> {
+                    set.remove(this);
+                    return set.isEmpty() ? null : set;
+                });
             }
         }
     }

@@ -41,20 +41,20 @@ public final class SyncApi {
         boolean fullState = request.queryParam("full_state").map("true"::equals).orElse(false);
         int limit = timelineLimit(request.queryParam("filter"));
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+        if (since.isEmpty() || fullState || timeoutMs == 0) {
+            return MatrixResponse.ok(SyncResponse.of(stream.sync(user, since, limit, fullState)));
+        }
         while (true) {
-            long mark = notifier.mark(user);
-            RoomStream.Batch batch = stream.sync(user, since, limit, fullState);
-            long remaining = deadline - System.nanoTime();
-            if (!batch.isEmpty() || since.isEmpty() || fullState || remaining <= 0) {
-                return MatrixResponse.ok(SyncResponse.of(batch));
-            }
-            try {
-                if (!notifier.await(user, mark, Duration.ofNanos(remaining))) {
+            // The watch opens before the read: a commit between the read and the wait still fires it.
+            try (Notifier.Watch watch = notifier.watch(user, stream.joinedRooms(user))) {
+                RoomStream.Batch batch = stream.sync(user, since, limit, false);
+                long remaining = deadline - System.nanoTime();
+                if (!batch.isEmpty() || remaining <= 0 || !watch.await(Duration.ofNanos(remaining))) {
                     return MatrixResponse.ok(SyncResponse.of(batch));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return MatrixResponse.ok(SyncResponse.of(batch));
+                return MatrixResponse.ok(SyncResponse.of(stream.sync(user, since, limit, false)));
             }
         }
     }
