@@ -19,7 +19,7 @@ public final class MessagesApi {
 
     /** GET /_matrix/client/v3/rooms/{roomId}/messages — Client-Server API § Getting events for a room. */
     public MatrixResponse messages(MatrixRequest request) {
-        var user = request.requireDevice().userId();
+        var device = request.requireDevice();
         var roomId = RoomsApi.roomId(request);
         String dir = request.queryParam("dir").orElseThrow(() -> MatrixException.missingParam("dir"));
         if (!dir.equals("b") && !dir.equals("f")) {
@@ -39,7 +39,7 @@ public final class MessagesApi {
             }
             limit = Math.min(limit, MAX_LIMIT);
         }
-        RoomStream.Page page = stream.messages(user, roomId, from, dir.equals("b"), limit, to);
+        RoomStream.Page page = stream.messages(device.userId(), device.deviceId(), roomId, from, dir.equals("b"), limit, to);
         ObjectNode body = RoomsApi.object();
         body.put("start", page.start().toString());
         page.end().ifPresent(end -> body.put("end", end.toString()));

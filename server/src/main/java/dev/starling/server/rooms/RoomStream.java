@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.events.StateKey;
+import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.storage.Database;
@@ -60,7 +61,7 @@ public final class RoomStream {
      * with new events (at most {@code limit} per room, {@code limited} when there were more), invites, and rooms
      * left after {@code since}.
      */
-    public Batch sync(UserId user, Optional<StreamToken> since, int limit, boolean fullState) {
+    public Batch sync(UserId user, DeviceId device, Optional<StreamToken> since, int limit, boolean fullState) {
         return db.read(c -> {
             long pos = StreamStore.position(c);
             long after = Math.min(since.map(StreamToken::position).orElse(0L), pos);
@@ -74,7 +75,7 @@ public final class RoomStream {
                 boolean changed = since.isEmpty() || m.ordering() > after;
                 switch (m.membership()) {
                     case RoomReader.JOIN -> {
-                        RoomBatch batch = roomBatch(c, user, m.roomId(), after, pos, limit,
+                        RoomBatch batch = roomBatch(c, user, device, m.roomId(), after, pos, limit,
                                 since.isEmpty() || fullState || m.ordering() > after);
                         if (!batch.timeline().isEmpty() || !batch.state().isEmpty()) {
                             join.add(batch);
@@ -87,7 +88,7 @@ public final class RoomStream {
                     }
                     default -> {
                         if (since.isPresent() && changed) {
-                            leave.add(roomBatch(c, user, m.roomId(), after, m.ordering(), limit, false));
+                            leave.add(roomBatch(c, user, device, m.roomId(), after, m.ordering(), limit, false));
                         }
                     }
                 }
@@ -96,21 +97,16 @@ public final class RoomStream {
         });
     }
 
-    private static RoomBatch roomBatch(Connection c, UserId user, RoomId roomId, long after, long upTo, int limit,
+    private static RoomBatch roomBatch(Connection c, UserId user, DeviceId device, RoomId roomId, long after, long upTo, int limit,
             boolean wholeState) throws SQLException {
         List<StoredEvent> newest = StreamStore.range(c, roomId, after, upTo, limit + 1, true, false);
         boolean limited = newest.size() > limit;
         List<StoredEvent> window = new ArrayList<>(newest.subList(0, Math.min(limit, newest.size())));
         Collections.reverse(window);
         long start = window.isEmpty() ? upTo : window.get(0).streamOrdering() - 1;
+        List<ObjectNode> timeline = clientEvents(c, user, device, roomId, window);
         Set<String> inTimeline = new HashSet<>();
-        List<ObjectNode> timeline = new ArrayList<>();
-        for (StoredEvent event : window) {
-            if (visible(c, user, roomId, event)) {
-                inTimeline.add(event.pdu().eventId().value());
-                timeline.add(ClientEvents.of(event.pdu()));
-            }
-        }
+        timeline.forEach(event -> inTimeline.add(event.path("event_id").asText()));
         List<Pdu> state = new ArrayList<>();
         if (wholeState) {
             Map<StateKey, String> ids = RoomStore.currentState(c, roomId);
@@ -152,7 +148,7 @@ public final class RoomStream {
      * A page of the room's events from {@code from} (the newest position, or the room's beginning going
      * forwards, when empty) towards {@code to}; 403 for a user who never had a membership in the room.
      */
-    public Page messages(UserId user, RoomId roomId, Optional<StreamToken> from, boolean backwards, int limit,
+    public Page messages(UserId user, DeviceId device, RoomId roomId, Optional<StreamToken> from, boolean backwards, int limit,
             Optional<StreamToken> to) {
         return db.read(c -> {
             if (RoomStore.membership(c, roomId, user).isEmpty()) {
@@ -166,12 +162,7 @@ public final class RoomStream {
                             false);
             boolean more = events.size() > limit;
             events = events.subList(0, Math.min(limit, events.size()));
-            List<ObjectNode> chunk = new ArrayList<>();
-            for (StoredEvent event : events) {
-                if (visible(c, user, roomId, event)) {
-                    chunk.add(ClientEvents.of(event.pdu()));
-                }
-            }
+            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events);
             Optional<StreamToken> end = Optional.empty();
             if (more) {
                 long last = events.get(events.size() - 1).streamOrdering();
@@ -179,6 +170,35 @@ public final class RoomStream {
             }
             return new Page(new StreamToken(start), end, chunk);
         });
+    }
+
+    /**
+     * The events the user may see, in the client format; the device's own have {@code unsigned.transaction_id}
+     * (Client-Server API § Transaction identifiers).
+     */
+    private static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
+            List<StoredEvent> events) throws SQLException {
+        List<Pdu> visible = new ArrayList<>();
+        List<String> own = new ArrayList<>();
+        for (StoredEvent event : events) {
+            if (visible(c, user, roomId, event)) {
+                visible.add(event.pdu());
+                if (event.pdu().sender().equals(user)) {
+                    own.add(event.pdu().eventId().value());
+                }
+            }
+        }
+        Map<String, String> txns = StreamStore.txnIds(c, user, device, roomId, own);
+        List<ObjectNode> out = new ArrayList<>();
+        for (Pdu pdu : visible) {
+            ObjectNode event = ClientEvents.of(pdu);
+            String txn = txns.get(pdu.eventId().value());
+            if (txn != null) {
+                ((ObjectNode) event.get("unsigned")).put("transaction_id", txn);
+            }
+            out.add(event);
+        }
+        return out;
     }
 
     /**

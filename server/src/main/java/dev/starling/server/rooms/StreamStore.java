@@ -1,5 +1,6 @@
 package dev.starling.server.rooms;
 
+import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.rooms.RoomVersion;
@@ -8,7 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Queries by stream position, for /sync and /messages. */
 final class StreamStore {
@@ -68,5 +73,31 @@ final class StreamStore {
             }
         }
         return events;
+    }
+
+    /** The transaction IDs the device sent some of {@code eventIds} with, by event ID. */
+    static Map<String, String> txnIds(Connection c, UserId user, DeviceId device, RoomId roomId,
+            Collection<String> eventIds) throws SQLException {
+        Map<String, String> txns = new HashMap<>();
+        if (eventIds.isEmpty()) {
+            return txns;
+        }
+        String marks = String.join(", ", Collections.nCopies(eventIds.size(), "?"));
+        try (PreparedStatement s = c.prepareStatement("SELECT event_id, txn_id FROM txn_ids WHERE user_id = ?"
+                + " AND device_id = ? AND room_id = ? AND event_id IN (" + marks + ")")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setString(3, roomId.value());
+            int i = 4;
+            for (String id : eventIds) {
+                s.setString(i++, id);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    txns.put(r.getString(1), r.getString(2));
+                }
+            }
+        }
+        return txns;
     }
 }

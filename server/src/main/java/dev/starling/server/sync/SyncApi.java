@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.UserId;
+import dev.starling.server.http.AuthenticatedDevice;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.http.MatrixRequest;
 import dev.starling.server.http.MatrixResponse;
@@ -35,26 +36,27 @@ public final class SyncApi {
 
     /** GET /_matrix/client/v3/sync — Client-Server API § Syncing. */
     public MatrixResponse sync(MatrixRequest request) {
-        UserId user = request.requireDevice().userId();
+        AuthenticatedDevice device = request.requireDevice();
+        UserId user = device.userId();
         Optional<StreamToken> since = request.queryParam("since").map(t -> StreamToken.parse("since", t));
         long timeoutMs = Math.min(nonNegative(request, "timeout").orElse(0L), MAX_TIMEOUT.toMillis());
         boolean fullState = request.queryParam("full_state").map("true"::equals).orElse(false);
         int limit = timelineLimit(request.queryParam("filter"));
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         if (since.isEmpty() || fullState || timeoutMs == 0) {
-            return MatrixResponse.ok(SyncResponse.of(stream.sync(user, since, limit, fullState)));
+            return MatrixResponse.ok(SyncResponse.of(stream.sync(user, device.deviceId(), since, limit, fullState)));
         }
         while (true) {
             // The watch opens before the read: a commit between the read and the wait still fires it.
             try (Notifier.Watch watch = notifier.watch(user, stream.joinedRooms(user))) {
-                RoomStream.Batch batch = stream.sync(user, since, limit, false);
+                RoomStream.Batch batch = stream.sync(user, device.deviceId(), since, limit, false);
                 long remaining = deadline - System.nanoTime();
                 if (!batch.isEmpty() || remaining <= 0 || !watch.await(Duration.ofNanos(remaining))) {
                     return MatrixResponse.ok(SyncResponse.of(batch));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return MatrixResponse.ok(SyncResponse.of(stream.sync(user, since, limit, false)));
+                return MatrixResponse.ok(SyncResponse.of(stream.sync(user, device.deviceId(), since, limit, false)));
             }
         }
     }

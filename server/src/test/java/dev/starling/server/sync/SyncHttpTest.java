@@ -54,6 +54,9 @@ class SyncHttpTest {
             assertThat(all).contains("m.room.create", "m.room.member", "m.room.power_levels", "m.room.name");
             assertThat(room.path("timeline").path("events").get(0).has("event_id")).isTrue();
             assertThat(room.path("timeline").path("events").get(0).has("origin_server_ts")).isTrue();
+            JsonNode hello = room.path("timeline").path("events").get(room.path("timeline").path("events").size() - 1);
+            assertThat(hello.path("unsigned").path("transaction_id").asText()).isEqualTo("t1");
+            assertThat(hello.path("sender").asText()).isEqualTo("@alice:example.org");
 
             message(server, alice, roomId, "t2", "again");
             JsonNode next = sync(server, alice, "?since=" + initial.path("next_batch").asText()).json();
@@ -149,14 +152,26 @@ class SyncHttpTest {
     }
 
     @OnEveryDatabase
-    void aMalformedSinceIsInvalidParam(Backend backend) {
+    void malformedParametersAreInvalidParam(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             String alice = register(server, "alice");
-            for (String since : List.of("garbage", "s", "s12x", "12")) {
-                Reply reply = server.get(V3 + "/sync?since=" + since, alice);
-                assertThat(reply.status()).isEqualTo(400);
-                assertThat(reply.errcode()).isEqualTo("M_INVALID_PARAM");
+            for (String query : List.of("since=garbage", "since=s", "since=s12x", "since=12", "timeout=-1",
+                    "timeout=soon", "filter=" + path("{\"room\":{\"timeline\":{\"limit\":-2}}}"))) {
+                Reply reply = server.get(V3 + "/sync?" + query, alice);
+                assertThat(reply.status()).as(query).isEqualTo(400);
+                assertThat(reply.errcode()).as(query).isEqualTo("M_INVALID_PARAM");
             }
+            assertThat(server.get(V3 + "/sync?filter=0", alice).status()).isEqualTo(200);
+        }
+    }
+
+    @OnEveryDatabase
+    void aUserSeesNothingOfRoomsTheyWereNeverIn(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String eve = register(server, "eve");
+            createRoom(server, alice, "{\"preset\":\"public_chat\"}");
+            assertThat(sync(server, eve, "").json().path("rooms").isMissingNode()).isTrue();
         }
     }
 }
