@@ -68,6 +68,8 @@ public final class RoomStream {
             List<RoomBatch> join = new ArrayList<>();
             List<InvitedRoom> invite = new ArrayList<>();
             List<RoomBatch> leave = new ArrayList<>();
+            // An incremental sync reads the timelines of only the rooms that have new events.
+            Set<String> active = since.isPresent() ? StreamStore.roomsWithEvents(c, after, pos) : Set.of();
             for (StreamStore.MembershipAt m : StreamStore.memberships(c, user)) {
                 if (m.ordering() > pos) {
                     continue; // committed after our position: the next sync has it
@@ -75,8 +77,11 @@ public final class RoomStream {
                 boolean changed = since.isEmpty() || m.ordering() > after;
                 switch (m.membership()) {
                     case RoomReader.JOIN -> {
-                        RoomBatch batch = roomBatch(c, user, device, m.roomId(), after, pos, limit,
-                                since.isEmpty() || fullState || m.ordering() > after);
+                        boolean wholeState = since.isEmpty() || fullState || m.ordering() > after;
+                        if (!wholeState && !active.contains(m.roomId().value())) {
+                            continue;
+                        }
+                        RoomBatch batch = roomBatch(c, user, device, m.roomId(), after, pos, limit, wholeState);
                         if (!batch.timeline().isEmpty() || !batch.state().isEmpty()) {
                             join.add(batch);
                         }

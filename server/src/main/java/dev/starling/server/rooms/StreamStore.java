@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Queries by stream position, for /sync and /messages. */
 final class StreamStore {
@@ -73,6 +75,22 @@ final class StreamStore {
             }
         }
         return events;
+    }
+
+    /** The rooms with events in {@code (after, upTo]}. */
+    static Set<String> roomsWithEvents(Connection c, long after, long upTo) throws SQLException {
+        Set<String> rooms = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT DISTINCT room_id FROM events WHERE stream_ordering > ? AND stream_ordering <= ?")) {
+            s.setLong(1, after);
+            s.setLong(2, upTo);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rooms.add(r.getString(1));
+                }
+            }
+        }
+        return rooms;
     }
 
     /** The transaction IDs the device sent some of {@code eventIds} with, by event ID. */
