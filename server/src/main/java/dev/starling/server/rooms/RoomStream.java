@@ -102,8 +102,8 @@ public final class RoomStream {
         });
     }
 
-    private static RoomBatch roomBatch(Connection c, UserId user, DeviceId device, RoomId roomId, long after, long upTo, int limit,
-            boolean wholeState) throws SQLException {
+    private static RoomBatch roomBatch(Connection c, UserId user, DeviceId device, RoomId roomId, long after,
+            long upTo, int limit, boolean wholeState) throws SQLException {
         List<StoredEvent> newest = StreamStore.range(c, roomId, after, upTo, limit + 1, true, false);
         boolean limited = newest.size() > limit;
         List<StoredEvent> window = new ArrayList<>(newest.subList(0, Math.min(limit, newest.size())));
