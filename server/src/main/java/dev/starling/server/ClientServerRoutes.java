@@ -6,7 +6,9 @@ import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
 import dev.starling.server.rooms.MembershipApi;
+import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RoomsApi;
+import dev.starling.server.sync.SyncApi;
 import dev.starling.server.users.AccountsApi;
 import java.util.List;
 
@@ -17,7 +19,8 @@ import java.util.List;
 public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
-    public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership) {
+    public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
+            MessagesApi messages, SyncApi sync) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -44,6 +47,9 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", rooms::getState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state", rooms::allState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", rooms::event),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/messages", messages::messages),
+                // sync
+                Route.get("/_matrix/client/v3/sync", sync::sync),
                 // rooms: membership
                 Route.post("/_matrix/client/v3/rooms/{roomId}/join", membership::join).rateLimited(RateLimit.JOINS),
                 Route.post("/_matrix/client/v3/join/{roomIdOrAlias}", membership::joinByIdOrAlias)

@@ -11,6 +11,8 @@ import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
 import dev.starling.server.storage.Database;
+import dev.starling.server.sync.Notifier;
+import dev.starling.server.sync.SyncApi;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
 import dev.starling.server.users.AccountsApi;
@@ -94,13 +96,16 @@ public final class HomeServer implements AutoCloseable {
             AccountsApi accountsApi = new AccountsApi(accounts,
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
                     clock, random);
+            Notifier notifier = new Notifier();
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
-                    user -> user.server().equals(config.serverName()) && userStore.exists(user));
+                    user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier);
+            SyncApi sync = new SyncApi(rooms.stream(), notifier);
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
-                    ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi()), accounts);
+                    ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
+                            rooms.messagesApi(), sync), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

@@ -6,7 +6,11 @@ import dev.starling.protocol.id.RoomId;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.storage.Database;
 import java.time.Clock;
+import dev.starling.protocol.events.EventTypes;
+import dev.starling.protocol.id.UserId;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -20,12 +24,14 @@ final class EventSender {
     private final EventBuilder builder;
     private final RoomLocks locks;
     private final Clock clock;
+    private final RoomEventListener listener;
 
-    EventSender(Database db, EventBuilder builder, RoomLocks locks, Clock clock) {
+    EventSender(Database db, EventBuilder builder, RoomLocks locks, Clock clock, RoomEventListener listener) {
         this.db = db;
         this.builder = builder;
         this.locks = locks;
         this.clock = clock;
+        this.listener = listener;
     }
 
     /**
@@ -55,6 +61,7 @@ final class EventSender {
                 EventStore.persist(c, draft, List.of(event), txn, clock.millis());
                 return null;
             });
+            tell(roomId, List.of(event));
             return event.eventId();
         });
     }
@@ -62,10 +69,25 @@ final class EventSender {
     /** Persists the events of a new room, built in order on {@code draft} from an empty room, in one transaction. */
     void persistNewRoom(RoomDraft emptyRoom, List<Pdu> events) {
         RoomId roomId = events.get(0).roomId();
-        locks.withLock(roomId, () -> db.inTransaction(c -> {
-            EventStore.persist(c, emptyRoom, events, Optional.empty(), clock.millis());
+        locks.withLock(roomId, () -> {
+            db.inTransaction(c -> {
+                EventStore.persist(c, emptyRoom, events, Optional.empty(), clock.millis());
+                return null;
+            });
+            tell(roomId, events);
             return null;
-        }));
+        });
+    }
+
+    /** After commit: the listener learns the room and the targets of its member events. */
+    private void tell(RoomId roomId, List<Pdu> events) {
+        Set<UserId> users = new HashSet<>();
+        for (Pdu event : events) {
+            if (event.type().equals(EventTypes.MEMBER)) {
+                event.stateKey().ifPresent(key -> users.add(UserId.parse(key)));
+            }
+        }
+        listener.committed(roomId, users);
     }
 
     EventBuilder builder() {

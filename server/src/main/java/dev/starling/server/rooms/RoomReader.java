@@ -86,7 +86,7 @@ final class RoomReader {
         });
     }
 
-    private static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
+    static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
         long group = event.stateGroup();
         String visibility = StateGroups.lookup(c, group, new StateKey(EventTypes.HISTORY_VISIBILITY, ""))
                 .map(id -> content(c, id).path("history_visibility").asText("shared")).orElse("shared");

@@ -15,20 +15,40 @@ import java.util.function.Predicate;
 public final class Rooms {
     private final RoomsApi api;
     private final MembershipApi membershipApi;
+    private final RoomStream stream;
+    private final MessagesApi messagesApi;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
      */
     public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
             Predicate<UserId> localUserExists) {
-        EventSender sender = new EventSender(db, new EventBuilder(serverName, signingKey, clock), new RoomLocks(), clock);
+        this(serverName, signingKey, db, clock, random, localUserExists, RoomEventListener.NONE);
+    }
+
+    /** @param listener told after every commit of room events (the sync notifier) */
+    public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
+            Predicate<UserId> localUserExists, RoomEventListener listener) {
+        EventSender sender = new EventSender(db, new EventBuilder(serverName, signingKey, clock), new RoomLocks(), clock,
+                listener);
         RoomReader reader = new RoomReader(db);
         this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random), sender, reader);
         this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists), reader);
+        this.stream = new RoomStream(db);
+        this.messagesApi = new MessagesApi(stream);
     }
 
     public RoomsApi api() {
         return api;
+    }
+
+    /** Rooms by stream position, for /sync and /messages. */
+    public RoomStream stream() {
+        return stream;
+    }
+
+    public MessagesApi messagesApi() {
+        return messagesApi;
     }
 
     public MembershipApi membershipApi() {

@@ -46,7 +46,9 @@ class DiscoveryHttpTest {
                 SigningKey.generate(KeyId.ed25519("test"), random), database, Clock.systemUTC(), random, user -> false);
         server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
                 ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
-                        rooms.api(), rooms.membershipApi()).routes());
+                        rooms.api(), rooms.membershipApi(), rooms.messagesApi(),
+                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()))
+                        .routes());
     }
 
     @AfterAll
@@ -102,7 +104,7 @@ class DiscoveryHttpTest {
 
     @Test
     void anUnknownClientEndpointIsUnrecognized() {
-        assertThat(server.get("/_matrix/client/v3/sync", "Authorization", "Bearer " + TestServer.ALICE_TOKEN).status())
+        assertThat(server.get("/_matrix/client/v3/voip/turnServer", "Authorization", "Bearer " + TestServer.ALICE_TOKEN).status())
                 .isEqualTo(404);
     }
 

@@ -1,0 +1,121 @@
+package dev.starling.server.rooms;
+
+import dev.starling.protocol.id.DeviceId;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.protocol.rooms.RoomVersion;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Queries by stream position, for /sync and /messages. */
+final class StreamStore {
+    private StreamStore() {}
+
+    /** A user's current membership in one room, with the stream ordering of that member event. */
+    record MembershipAt(RoomId roomId, String membership, long ordering) {}
+
+    /** The greatest committed position: every event at or below it is visible (commit order, see README). */
+    static long position(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT position FROM stream_position WHERE id = 1");
+                ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    static List<MembershipAt> memberships(Connection c, UserId user) throws SQLException {
+        List<MembershipAt> rooms = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT cs.room_id, cs.membership, e.stream_ordering FROM current_state cs
+                JOIN events e ON e.event_id = cs.event_id
+                WHERE cs.type = 'm.room.member' AND cs.state_key = ? ORDER BY cs.room_id""")) {
+            s.setString(1, user.value());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rooms.add(new MembershipAt(RoomId.parse(r.getString(1)), r.getString(2), r.getLong(3)));
+                }
+            }
+        }
+        return rooms;
+    }
+
+    /**
+     * Up to {@code limit} events of the room with {@code after < stream_ordering <= upTo}, nearest to
+     * {@code upTo} first when {@code backwards}, else nearest to {@code after} first.
+     */
+    static List<StoredEvent> range(Connection c, RoomId roomId, long after, long upTo, int limit, boolean backwards,
+            boolean stateOnly) throws SQLException {
+        List<StoredEvent> events = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT e.event_id, e.json, r.version, e.stream_ordering, e.state_group FROM events e
+                JOIN rooms r ON r.room_id = e.room_id
+                WHERE e.room_id = ? AND e.stream_ordering > ? AND e.stream_ordering <= ? AND e.rejected = ?"""
+                + (stateOnly ? " AND e.state_key IS NOT NULL" : "")
+                + " ORDER BY e.stream_ordering " + (backwards ? "DESC" : "ASC") + " LIMIT ?")) {
+            s.setString(1, roomId.value());
+            s.setLong(2, after);
+            s.setLong(3, upTo);
+            s.setBoolean(4, false);
+            s.setInt(5, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    events.add(new StoredEvent(EventStore.pdu(r.getString(2), RoomVersion.fromId(r.getString(3)),
+                            r.getString(1)), r.getLong(4), r.getLong(5)));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** The rooms with events in {@code (after, upTo]}. */
+    static Set<String> roomsWithEvents(Connection c, long after, long upTo) throws SQLException {
+        Set<String> rooms = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT DISTINCT room_id FROM events WHERE stream_ordering > ? AND stream_ordering <= ?")) {
+            s.setLong(1, after);
+            s.setLong(2, upTo);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rooms.add(r.getString(1));
+                }
+            }
+        }
+        return rooms;
+    }
+
+    /** The transaction IDs the device sent some of {@code eventIds} with, by event ID. */
+    static Map<String, String> txnIds(Connection c, UserId user, DeviceId device, RoomId roomId,
+            Collection<String> eventIds) throws SQLException {
+        Map<String, String> txns = new HashMap<>();
+        if (eventIds.isEmpty()) {
+            return txns;
+        }
+        String marks = String.join(", ", Collections.nCopies(eventIds.size(), "?"));
+        try (PreparedStatement s = c.prepareStatement("SELECT event_id, txn_id FROM txn_ids WHERE user_id = ?"
+                + " AND device_id = ? AND room_id = ? AND event_id IN (" + marks + ")")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setString(3, roomId.value());
+            int i = 4;
+            for (String id : eventIds) {
+                s.setString(i++, id);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    txns.put(r.getString(1), r.getString(2));
+                }
+            }
+        }
+        return txns;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.starling.server.sync;
+
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.rooms.RoomEventListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Wakes exactly the waiting /sync requests a commit concerns. A request opens a {@link Watch} on its user and
+ * the rooms it is joined to <em>before</em> it reads the store, so a commit after the read but before the wait
+ * still fires it; a commit to a room wakes the watches of that room and of the targets of its member events
+ * (a new invite, join, leave or kick). A send costs one map lookup per key, whatever the room's size; waiting
+ * is plain blocking on a lock condition (no polling, no pinning of virtual threads). Thread-safe.
+ */
+public final class Notifier implements RoomEventListener {
+    private final ConcurrentHashMap<Object, Set<Watch>> watches = new ConcurrentHashMap<>();
+
+    @Override
+    public void committed(RoomId roomId, Set<UserId> memberTargets) {
+        fire(roomId);
+        memberTargets.forEach(this::fire);
+    }
+
+    /** Starts watching the user and their rooms; close it when done. */
+    Watch watch(UserId user, Collection<RoomId> rooms) {
+        List<Object> keys = new ArrayList<>(rooms.size() + 1);
+        keys.add(user);
+        keys.addAll(rooms);
+        Watch watch = new Watch(keys);
+        for (Object key : keys) {
+            watches.compute(key, (k, set) -> {
+                Set<Watch> present = set == null ? ConcurrentHashMap.newKeySet() : set;
+                present.add(watch);
+                return present;
+            });
+        }
+        return watch;
+    }
+
+    /** How many keys have a waiting request (for tests). */
+    int watchedKeys() {
+        return watches.size();
+    }
+
+    private void fire(Object key) {
+        Set<Watch> set = watches.get(key);
+        if (set != null) {
+            set.forEach(Watch::fire);
+        }
+    }
+
+    /** One waiting request: fired at most once, by any of its keys. */
+    final class Watch implements AutoCloseable {
+        private final List<Object> keys;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition firedCondition = lock.newCondition();
+        private boolean fired;
+
+        private Watch(List<Object> keys) {
+            this.keys = keys;
+        }
+
+        private void fire() {
+            lock.lock();
+            try {
+                fired = true;
+                firedCondition.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Blocks until a commit concerns the watch (at once if one already did) or {@code timeout} passes.
+         *
+         * @return whether it fired
+         */
+        boolean await(Duration timeout) throws InterruptedException {
+            long nanos = timeout.toNanos();
+            lock.lock();
+            try {
+                while (!fired) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = firedCondition.awaitNanos(nanos);
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Object key : keys) {
+                watches.computeIfPresent(key, (k, set) -> {
+                    set.remove(this);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+        }
+    }
+}
