@@ -15,13 +15,13 @@ Run with Debian's /usr/bin/python3 (python3-matrix-nio, python3-olm; scripts/cli
 """
 
 import asyncio
-import importlib.metadata
-import json
 import sys
 
-from nio import AsyncClient, AsyncClientConfig
+import harness
+from harness import PASSWORD
+
+from nio import AsyncClient
 from nio.responses import (
-    ErrorResponse,
     LoginError,
     LoginInfoResponse,
     LoginResponse,
@@ -32,33 +32,6 @@ from nio.responses import (
     RegisterErrorResponse,
 )
 
-PASSWORD = "correct horse battery staple"
-
-
-class Report:
-    def __init__(self):
-        self.steps = {}
-        self.failures = []
-
-    def step(self, name, response, **observed):
-        """Records what a response showed: its nio type, the Matrix errcode if any, and named values."""
-        entry = {"response": type(response).__name__}
-        if isinstance(response, ErrorResponse):
-            entry["errcode"] = response.status_code
-            entry["error"] = response.message
-        entry.update(observed)
-        self.steps[name] = entry
-        print(f"accounts.py: {name}: {entry}", file=sys.stderr)
-        return entry
-
-    def expect(self, name, condition, what):
-        if not condition:
-            self.failures.append(f"{name}: expected {what}; observed {self.steps.get(name)}")
-
-
-def config():
-    # Fail fast instead of nio's default of retrying timeouts and 429s forever.
-    return AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, request_timeout=20)
 
 
 async def raw_whoami(client, token):
@@ -72,11 +45,11 @@ async def run(url, server_name, report):
     def user_id(localpart):
         return f"@{localpart}:{server_name}"
 
-    alice = AsyncClient(url, config=config())
-    bob = AsyncClient(url, config=config())
-    alice2 = AsyncClient(url, user_id("alice"), config=config())
-    bob2 = AsyncClient(url, user_id("bob"), config=config())
-    squatter = AsyncClient(url, config=config())
+    alice = AsyncClient(url, config=harness.config())
+    bob = AsyncClient(url, config=harness.config())
+    alice2 = AsyncClient(url, user_id("alice"), config=harness.config())
+    bob2 = AsyncClient(url, user_id("bob"), config=harness.config())
+    squatter = AsyncClient(url, config=harness.config())
     try:
         # Discovery, raw through nio: the spec versions and the login flows.
         response = await alice.send("GET", "/_matrix/client/versions")
@@ -127,7 +100,7 @@ async def run(url, server_name, report):
         report.expect("raw whoami alice again", status == 200 and body.get("device_id") == alice2.device_id,
                       "the new device")
 
-        wrong = AsyncClient(url, user_id("alice"), config=config())
+        wrong = AsyncClient(url, user_id("alice"), config=harness.config())
         try:
             r = await wrong.login("not the password")
             report.step("login wrong password", r)
@@ -177,19 +150,5 @@ async def run(url, server_name, report):
             await client.close()
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    report = Report()
-    try:
-        asyncio.run(asyncio.wait_for(run(argv[1], argv[2], report), timeout=120))
-    except Exception as e:  # a crash is a mismatch too, reported like one
-        report.failures.append(f"exception: {type(e).__name__}: {e}")
-    print(json.dumps({"nio": importlib.metadata.version("matrix-nio"), "steps": report.steps,
-                      "failures": report.failures}, indent=2, sort_keys=True, default=str))
-    return 1 if report.failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(harness.main(sys.argv, run, __doc__))

@@ -14,39 +14,15 @@ Exits 0 when every observation matched, 1 on any mismatch, 2 on bad usage. Logs 
 """
 
 import asyncio
-import importlib.metadata
-import json
 import sys
 
-from nio import AsyncClient, AsyncClientConfig, MessageDirection
-from nio.responses import ErrorResponse, RoomMessagesResponse, SyncResponse
+import harness
+from harness import PASSWORD
 
-PASSWORD = "correct horse battery staple"
+from nio import AsyncClient, MessageDirection
+from nio.responses import RoomMessagesResponse, SyncResponse
+
 COUNT = 50
-
-
-class Report:
-    def __init__(self):
-        self.steps = {}
-        self.failures = []
-
-    def step(self, name, response, **observed):
-        entry = {"response": type(response).__name__}
-        if isinstance(response, ErrorResponse):
-            entry["errcode"] = response.status_code
-            entry["error"] = response.message
-        entry.update(observed)
-        self.steps[name] = entry
-        print(f"sync.py: {name}: {entry}", file=sys.stderr)
-        return entry
-
-    def expect(self, name, condition, what):
-        if not condition:
-            self.failures.append(f"{name}: expected {what}; observed {self.steps.get(name)}")
-
-
-def config():
-    return AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, request_timeout=30)
 
 
 def bodies(events):
@@ -54,8 +30,8 @@ def bodies(events):
 
 
 async def run(url, server_name, report):
-    alice = AsyncClient(url, config=config())
-    bob = AsyncClient(url, config=config())
+    alice = AsyncClient(url, config=harness.config(30))
+    bob = AsyncClient(url, config=harness.config(30))
     try:
         await alice.register("alice", PASSWORD)
         await bob.register("bob", PASSWORD)
@@ -126,19 +102,5 @@ async def run(url, server_name, report):
             await client.close()
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    report = Report()
-    try:
-        asyncio.run(asyncio.wait_for(run(argv[1], argv[2], report), timeout=120))
-    except Exception as e:  # a crash is a mismatch too, reported like one
-        report.failures.append(f"exception: {type(e).__name__}: {e}")
-    print(json.dumps({"nio": importlib.metadata.version("matrix-nio"), "steps": report.steps,
-                      "failures": report.failures}, indent=2, sort_keys=True, default=str))
-    return 1 if report.failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(harness.main(sys.argv, run, __doc__))
