@@ -75,6 +75,21 @@ public final class TestHomeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers through both steps of user-interactive auth with {@code m.login.dummy} (the server must have
+     * open registration): the first request must be answered 401 with a session. Returns the final answer.
+     */
+    public Reply register(String username, String password) {
+        String credentials = "\"username\":\"" + username + "\",\"password\":\"" + password + "\"";
+        Reply challenge = post("/_matrix/client/v3/register", "{" + credentials + "}", null);
+        if (challenge.status() != 401) {
+            throw new AssertionError("expected a 401 UIA challenge, got " + challenge);
+        }
+        String session = challenge.json().path("session").asText();
+        return post("/_matrix/client/v3/register", "{" + credentials
+                + ",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}", null);
+    }
+
     public Reply get(String path, String token) {
         return send("GET", path, null, token);
     }

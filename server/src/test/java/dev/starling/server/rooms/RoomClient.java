@@ -16,10 +16,7 @@ public final class RoomClient {
 
     /** Registers {@code name} through the m.login.dummy flow and returns the access token. */
     public static String register(TestHomeServer server, String name) {
-        Reply challenge = server.post(V3 + "/register", "{\"username\":\"" + name + "\",\"password\":\"pw\"}", null);
-        String session = challenge.json().path("session").asText();
-        Reply done = server.post(V3 + "/register", "{\"username\":\"" + name + "\",\"password\":\"pw\","
-                + "\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}", null);
+        Reply done = server.register(name, "pw");
         assertThat(done.status()).as(done.json().toString()).isEqualTo(200);
         return done.json().path("access_token").asText();
     }

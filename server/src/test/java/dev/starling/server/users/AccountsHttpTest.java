@@ -17,12 +17,7 @@ class AccountsHttpTest {
 
     /** Registers through the two UIA steps (m.login.dummy) and returns the final answer. */
     static Reply register(TestHomeServer server, String username, String password) {
-        Reply challenge = server.post(REGISTER,
-                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}", null);
-        assertThat(challenge.status()).isEqualTo(401);
-        String session = challenge.json().path("session").asText();
-        return server.post(REGISTER, "{\"username\":\"" + username + "\",\"password\":\"" + password
-                + "\",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}", null);
+        return server.register(username, password);
     }
 
     static Reply login(TestHomeServer server, String user, String password) {
