@@ -11,8 +11,10 @@ import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
 import dev.starling.server.storage.Database;
+import dev.starling.server.sync.EphemeralStream;
 import dev.starling.server.sync.Notifier;
 import dev.starling.server.sync.SyncApi;
+import dev.starling.server.sync.SyncFilters;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
 import dev.starling.server.users.AccountsApi;
@@ -24,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -99,7 +102,8 @@ public final class HomeServer implements AutoCloseable {
             Notifier notifier = new Notifier();
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
                     user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier);
-            SyncApi sync = new SyncApi(rooms.stream(), notifier);
+            EphemeralStream ephemeral = new EphemeralStream();
+            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY, List.of());
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());

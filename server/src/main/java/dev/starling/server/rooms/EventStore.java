@@ -9,6 +9,7 @@ import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.json.CanonicalJson;
 import dev.starling.protocol.rooms.RoomVersion;
 import java.nio.charset.StandardCharsets;
+import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,7 +42,7 @@ final class EventStore {
         if (events.isEmpty()) {
             return;
         }
-        long first = reservePositions(c, events.size());
+        long first = StreamPositions.take(c, events.size());
         long group = before.storedStateGroup();
         String roomId = events.get(0).roomId().value();
         for (int i = 0; i < events.size(); i++) {
@@ -186,21 +187,6 @@ final class EventStore {
     static Pdu pdu(String json, RoomVersion version, String eventId) {
         return Pdu.withKnownId(CanonicalJson.parseObject(json.getBytes(StandardCharsets.UTF_8)), version,
                 EventId.parse(eventId));
-    }
-
-    /**
-     * Takes {@code count} positions from the global counter. On PostgreSQL the row stays locked until commit,
-     * so positions become visible in the order they were taken; SQLite has one writer anyway.
-     */
-    private static long reservePositions(Connection c, int count) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE stream_position SET position = position + ? WHERE id = 1 RETURNING position")) {
-            s.setLong(1, count);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1) - count + 1;
-            }
-        }
     }
 
     private static void insertRoom(Connection c, Pdu create, long group) throws SQLException {

@@ -33,7 +33,7 @@ public final class RoomStream {
     /** A room the user is invited to: stripped state (Client-Server API § Stripped state). */
     public record InvitedRoom(RoomId roomId, List<ObjectNode> inviteState) {}
 
-    public record Batch(StreamToken next, List<RoomBatch> join, List<InvitedRoom> invite, List<RoomBatch> leave) {
+    public record Batch(List<RoomBatch> join, List<InvitedRoom> invite, List<RoomBatch> leave) {
         public boolean isEmpty() {
             return join.isEmpty() && invite.isEmpty() && leave.isEmpty();
         }
@@ -56,14 +56,20 @@ public final class RoomStream {
         return db.read(c -> RoomStore.joinedRooms(c, user));
     }
 
+    /** The greatest committed stream position (see {@code storage.StreamPositions}). */
+    public long position() {
+        return db.read(StreamStore::position);
+    }
+
     /**
-     * What {@code user} may see of changes after {@code since} (everything, for an initial sync): joined rooms
-     * with new events (at most {@code limit} per room, {@code limited} when there were more), invites, and rooms
-     * left after {@code since}.
+     * What {@code user} may see of changes in {@code (since, upTo]} (everything up to {@code upTo}, for an
+     * initial sync): joined rooms with new events (at most {@code limit} per room, {@code limited} when there
+     * were more), invites, and rooms left after {@code since}.
      */
-    public Batch sync(UserId user, DeviceId device, Optional<StreamToken> since, int limit, boolean fullState) {
+    public Batch sync(UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
+            boolean fullState) {
         return db.read(c -> {
-            long pos = StreamStore.position(c);
+            long pos = Math.min(upTo, StreamStore.position(c));
             long after = Math.min(since.map(StreamToken::position).orElse(0L), pos);
             List<RoomBatch> join = new ArrayList<>();
             List<InvitedRoom> invite = new ArrayList<>();
@@ -98,7 +104,7 @@ public final class RoomStream {
                     }
                 }
             }
-            return new Batch(new StreamToken(pos), join, invite, leave);
+            return new Batch(join, invite, leave);
         });
     }
 

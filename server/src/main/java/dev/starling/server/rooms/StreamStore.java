@@ -4,6 +4,7 @@ import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.rooms.RoomVersion;
+import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,11 +27,7 @@ final class StreamStore {
 
     /** The greatest committed position: every event at or below it is visible (commit order, see README). */
     static long position(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT position FROM stream_position WHERE id = 1");
-                ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        }
+        return StreamPositions.current(c);
     }
 
     static List<MembershipAt> memberships(Connection c, UserId user) throws SQLException {

@@ -28,6 +28,16 @@ public final class Notifier implements RoomEventListener {
         memberTargets.forEach(this::fire);
     }
 
+    /** Wakes the waiting syncs of {@code user} (a to-device message, account data, a device-list change...). */
+    public void wakeUser(UserId user) {
+        fire(user);
+    }
+
+    /** Wakes the waiting syncs of the room's joined members (typing, a receipt...). */
+    public void wakeRoom(RoomId roomId) {
+        fire(roomId);
+    }
+
     /** Starts watching the user and their rooms; close it when done. */
     Watch watch(UserId user, Collection<RoomId> rooms) {
         List<Object> keys = new ArrayList<>(rooms.size() + 1);

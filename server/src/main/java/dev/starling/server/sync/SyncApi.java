@@ -1,62 +1,81 @@
 package dev.starling.server.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.http.AuthenticatedDevice;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.http.MatrixRequest;
 import dev.starling.server.http.MatrixResponse;
 import dev.starling.server.rooms.RoomStream;
-import dev.starling.server.rooms.StreamToken;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /sync} (Client-Server API § Syncing): reads what changed since the token; when nothing did and
- * the request has a {@code since} and a {@code timeout}, blocks on the {@link Notifier} until a commit concerns
- * the user or the timeout (capped at {@link #MAX_TIMEOUT}) passes, then reads again.
+ * {@code GET /sync} (Client-Server API § Syncing): takes the current positions once, asks every
+ * {@link SyncSource} what changed for the device up to them; when nothing did and the request has a
+ * {@code since} and a {@code timeout}, blocks on the {@link Notifier} until a change concerns the user or the
+ * timeout (capped at {@link #MAX_TIMEOUT}) passes, then reads again.
  */
 public final class SyncApi {
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
-    static final int DEFAULT_TIMELINE_LIMIT = 10;
-    private static final int MAX_TIMELINE_LIMIT = 1000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RoomStream stream;
+    private final EphemeralStream ephemeral;
     private final Notifier notifier;
+    private final SyncFilters filters;
+    private final List<SyncSource> sources;
 
+    /** Rooms only, inline filters only (tests of the rooms area). */
     public SyncApi(RoomStream stream, Notifier notifier) {
+        this(stream, new EphemeralStream(), notifier, SyncFilters.INLINE_ONLY, List.of());
+    }
+
+    /**
+     * @param sources the streams besides rooms, in the order they write
+     */
+    public SyncApi(RoomStream stream, EphemeralStream ephemeral, Notifier notifier, SyncFilters filters,
+            List<SyncSource> sources) {
         this.stream = stream;
+        this.ephemeral = ephemeral;
         this.notifier = notifier;
+        this.filters = filters;
+        List<SyncSource> all = new ArrayList<>();
+        all.add(new RoomsSyncSource(stream));
+        all.addAll(sources);
+        this.sources = List.copyOf(all);
     }
 
     /** GET /_matrix/client/v3/sync — Client-Server API § Syncing. */
     public MatrixResponse sync(MatrixRequest request) {
         AuthenticatedDevice device = request.requireDevice();
         UserId user = device.userId();
-        Optional<StreamToken> since = request.queryParam("since").map(t -> StreamToken.parse("since", t));
+        Optional<SyncToken> since = request.queryParam("since").map(t -> SyncToken.parse("since", t));
         long timeoutMs = Math.min(nonNegative(request, "timeout").orElse(0L), MAX_TIMEOUT.toMillis());
         boolean fullState = request.queryParam("full_state").map("true"::equals).orElse(false);
-        int limit = timelineLimit(request.queryParam("filter"));
+        SyncFilter filter = request.queryParam("filter").map(f -> filters.resolve(user, f)).orElse(SyncFilter.NONE);
+        filter.timelineLimit(); // a bad limit is refused before anything is read
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
-        if (since.isEmpty() || fullState || timeoutMs == 0) {
-            return MatrixResponse.ok(SyncResponse.of(stream.sync(user, device.deviceId(), since, limit, fullState)));
-        }
+        boolean wait = since.isPresent() && !fullState && timeoutMs > 0;
         while (true) {
+            List<RoomId> joined = stream.joinedRooms(user);
             // The watch opens before the read: a commit between the read and the wait still fires it.
-            try (Notifier.Watch watch = notifier.watch(user, stream.joinedRooms(user))) {
-                RoomStream.Batch batch = stream.sync(user, device.deviceId(), since, limit, false);
+            try (Notifier.Watch watch = notifier.watch(user, joined)) {
+                SyncToken upTo = new SyncToken(stream.position(), ephemeral.current());
+                SyncRequest read = new SyncRequest(user, device.deviceId(), since, upTo, fullState, filter, joined);
+                SyncResponse response = new SyncResponse();
+                boolean changed = false;
+                for (SyncSource source : sources) {
+                    changed |= source.write(read, response);
+                }
                 long remaining = deadline - System.nanoTime();
-                if (!batch.isEmpty() || remaining <= 0 || !watch.await(Duration.ofNanos(remaining))) {
-                    return MatrixResponse.ok(SyncResponse.of(batch));
+                if (!wait || changed || remaining <= 0 || !watch.await(Duration.ofNanos(remaining))) {
+                    return MatrixResponse.ok(response.finish(upTo));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return MatrixResponse.ok(SyncResponse.of(stream.sync(user, device.deviceId(), since, limit, false)));
+                wait = false;
             }
         }
     }
@@ -75,32 +94,5 @@ public final class SyncApi {
         } catch (NumberFormatException e) {
             throw MatrixException.invalidParam(name, "not an integer");
         }
-    }
-
-    /**
-     * {@code room.timeline.limit} of an inline filter (JSON); a filter ID is ignored until filters can be
-     * uploaded (NOTSPEC: the default applies).
-     */
-    private static int timelineLimit(Optional<String> filter) {
-        if (filter.isEmpty() || !filter.get().startsWith("{")) {
-            return DEFAULT_TIMELINE_LIMIT;
-        }
-        JsonNode limit;
-        try {
-            limit = JSON.readTree(filter.get()).path("room").path("timeline").path("limit");
-        } catch (IOException e) {
-            throw MatrixException.invalidParam("filter", "not a JSON filter");
-        }
-        if (limit.isMissingNode()) {
-            return DEFAULT_TIMELINE_LIMIT;
-        }
-        if (!limit.canConvertToInt() || limit.asInt() < 0) {
-            throw MatrixException.invalidParam("filter", "room.timeline.limit must be a non-negative integer");
-        }
-        return Math.min(limit.asInt(), MAX_TIMELINE_LIMIT);
-    }
-
-    static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
     }
 }

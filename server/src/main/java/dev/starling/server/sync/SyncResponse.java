@@ -1,42 +1,50 @@
 package dev.starling.server.sync;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.server.rooms.RoomStream;
+import dev.starling.protocol.id.RoomId;
 
-/** The JSON of a /sync answer; empty sections are omitted (the spec allows it). */
-final class SyncResponse {
-    private SyncResponse() {}
+/**
+ * The JSON of a /sync answer as the {@link SyncSource}s build it; empty sections are dropped at the end (the
+ * spec allows omitting them). Not thread-safe: one per request.
+ */
+public final class SyncResponse {
+    private final ObjectNode body = JsonNodeFactory.instance.objectNode();
 
-    static ObjectNode of(RoomStream.Batch batch) {
-        ObjectNode body = SyncApi.object();
-        body.put("next_batch", batch.next().toString());
-        ObjectNode rooms = SyncApi.object();
-        if (!batch.join().isEmpty()) {
-            ObjectNode join = rooms.putObject("join");
-            batch.join().forEach(room -> join.set(room.roomId().value(), room(room)));
-        }
-        if (!batch.invite().isEmpty()) {
-            ObjectNode invite = rooms.putObject("invite");
-            batch.invite().forEach(room -> invite.putObject(room.roomId().value()).putObject("invite_state")
-                    .putArray("events").addAll(room.inviteState()));
-        }
-        if (!batch.leave().isEmpty()) {
-            ObjectNode leave = rooms.putObject("leave");
-            batch.leave().forEach(room -> leave.set(room.roomId().value(), room(room)));
-        }
-        if (!rooms.isEmpty()) {
-            body.set("rooms", rooms);
-        }
+    SyncResponse() {}
+
+    /** A top-level object section ({@code to_device}, {@code device_lists}, {@code account_data}...), created if absent. */
+    public ObjectNode section(String name) {
+        return body.has(name) ? (ObjectNode) body.get(name) : body.putObject(name);
+    }
+
+    /** The whole body, for top-level fields that are not objects of their own. */
+    public ObjectNode body() {
         return body;
     }
 
-    private static ObjectNode room(RoomStream.RoomBatch room) {
-        ObjectNode node = SyncApi.object();
-        ObjectNode timeline = node.putObject("timeline");
-        timeline.putArray("events").addAll(room.timeline());
-        timeline.put("limited", room.limited());
-        timeline.put("prev_batch", room.prevBatch().toString());
-        node.putObject("state").putArray("events").addAll(room.state());
-        return node;
+    /** {@code rooms.<kind>.<roomId>} ({@code kind}: join, invite, leave, knock), created if absent. */
+    public ObjectNode room(String kind, RoomId roomId) {
+        ObjectNode rooms = section("rooms");
+        ObjectNode ofKind = rooms.has(kind) ? (ObjectNode) rooms.get(kind) : rooms.putObject(kind);
+        String id = roomId.value();
+        return ofKind.has(id) ? (ObjectNode) ofKind.get(id) : ofKind.putObject(id);
+    }
+
+    /** {@code rooms.join.<roomId>}, created if absent. */
+    public ObjectNode joinedRoom(RoomId roomId) {
+        return room("join", roomId);
+    }
+
+    ObjectNode finish(SyncToken next) {
+        body.put("next_batch", next.toString());
+        if (body.has("rooms")) {
+            ObjectNode rooms = (ObjectNode) body.get("rooms");
+            rooms.properties().removeIf(kind -> kind.getValue().isEmpty());
+            if (rooms.isEmpty()) {
+                body.remove("rooms");
+            }
+        }
+        return body;
     }
 }
