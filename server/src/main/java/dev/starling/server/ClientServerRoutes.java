@@ -1,10 +1,13 @@
 package dev.starling.server;
 
+import dev.starling.server.aliases.AliasesApi;
+import dev.starling.server.aliases.DirectoryApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
+import dev.starling.server.profile.ProfileApi;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RoomsApi;
@@ -20,7 +23,7 @@ public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
     public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
-            MessagesApi messages, SyncApi sync) {
+            MessagesApi messages, SyncApi sync, AliasesApi aliases, DirectoryApi directory, ProfileApi profile) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -62,6 +65,24 @@ public final class ClientServerRoutes {
                 Route.post("/_matrix/client/v3/rooms/{roomId}/unban", membership::unban),
                 Route.get("/_matrix/client/v3/joined_rooms", membership::joinedRooms),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/members", membership::members),
-                Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers)));
+                Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers),
+                // aliases
+                Route.put("/_matrix/client/v3/directory/room/{roomAlias}", aliases::create),
+                Route.get("/_matrix/client/v3/directory/room/{roomAlias}", aliases::resolve).access(Access.OPTIONAL),
+                Route.delete("/_matrix/client/v3/directory/room/{roomAlias}", aliases::delete),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/aliases", aliases::roomAliases),
+                // the room directory
+                Route.get("/_matrix/client/v3/directory/list/room/{roomId}", directory::visibility)
+                        .access(Access.OPTIONAL),
+                Route.put("/_matrix/client/v3/directory/list/room/{roomId}", directory::setVisibility),
+                Route.get("/_matrix/client/v3/publicRooms", directory::publicRooms).access(Access.OPTIONAL),
+                Route.post("/_matrix/client/v3/publicRooms", directory::searchPublicRooms),
+                // profile
+                Route.get("/_matrix/client/v3/profile/{userId}", profile::profile).access(Access.OPTIONAL),
+                Route.get("/_matrix/client/v3/profile/{userId}/displayname", profile::displayname)
+                        .access(Access.OPTIONAL),
+                Route.put("/_matrix/client/v3/profile/{userId}/displayname", profile::setDisplayname),
+                Route.get("/_matrix/client/v3/profile/{userId}/avatar_url", profile::avatarUrl).access(Access.OPTIONAL),
+                Route.put("/_matrix/client/v3/profile/{userId}/avatar_url", profile::setAvatarUrl)));
     }
 }

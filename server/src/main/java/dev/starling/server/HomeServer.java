@@ -1,12 +1,17 @@
 package dev.starling.server;
 
 import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.server.aliases.AliasHooks;
+import dev.starling.server.aliases.AliasesApi;
+import dev.starling.server.aliases.DirectoryApi;
 import dev.starling.server.config.ServerConfig;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
 import dev.starling.server.http.RateLimit;
+import dev.starling.server.profile.ProfileApi;
+import dev.starling.server.profile.ProfileStore;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
@@ -100,8 +105,10 @@ public final class HomeServer implements AutoCloseable {
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
                     clock, random);
             Notifier notifier = new Notifier();
+            ProfileStore profiles = new ProfileStore(database);
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
-                    user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier);
+                    user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier,
+                    new AliasHooks(database, clock, user -> profiles.get(user).toJson()));
             EphemeralStream ephemeral = new EphemeralStream();
             SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY, List.of());
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
@@ -109,7 +116,11 @@ public final class HomeServer implements AutoCloseable {
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
                     ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
-                            rooms.messagesApi(), sync), accounts);
+                            rooms.messagesApi(), sync,
+                            new AliasesApi(config.serverName(), database, clock, rooms.access()),
+                            new DirectoryApi(config.serverName(), database, clock, rooms.access()),
+                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access())),
+                    accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 record CreateRoomRequest(RoomVersion version, Preset preset, ObjectNode creationContent,
         List<InitialState> initialState, Optional<String> name, Optional<String> topic, List<UserId> invite,
-        boolean isDirect, ObjectNode powerLevelOverride) {
+        boolean isDirect, ObjectNode powerLevelOverride, Optional<String> roomAliasName, boolean publish) {
 
     enum Preset { PRIVATE_CHAT, TRUSTED_PRIVATE_CHAT, PUBLIC_CHAT }
 
@@ -38,10 +38,9 @@ record CreateRoomRequest(RoomVersion version, Preset preset, ObjectNode creation
             case "public_chat" -> Preset.PUBLIC_CHAT;
             default -> throw MatrixException.invalidParam("preset", "unknown preset " + p);
         }).orElse("public".equals(visibility.orElse("private")) ? Preset.PUBLIC_CHAT : Preset.PRIVATE_CHAT);
-        // NOTSPEC: aliases and third-party invites come later; refusing is better than silently ignoring them.
-        if (text(body, "room_alias_name").isPresent()) {
-            throw new MatrixException(ErrorCode.M_UNKNOWN, "room aliases are not supported yet");
-        }
+        Optional<String> aliasName = text(body, "room_alias_name");
+        aliasName.ifPresent(CreateRoomRequest::checkAliasName);
+        // NOTSPEC: third-party invites come later; refusing is better than silently ignoring them.
         if (body.has("invite_3pid") && !(body.get("invite_3pid").isArray() && body.get("invite_3pid").isEmpty())) {
             throw new MatrixException(ErrorCode.M_UNKNOWN, "third-party invites are not supported yet");
         }
@@ -85,7 +84,19 @@ record CreateRoomRequest(RoomVersion version, Preset preset, ObjectNode creation
         return new CreateRoomRequest(version, preset,
                 object(body, "creation_content").orElseGet(JsonNodeFactory.instance::objectNode), List.copyOf(initial),
                 text(body, "name"), text(body, "topic"), List.copyOf(invite), direct != null && direct.asBoolean(),
-                object(body, "power_level_content_override").orElseGet(JsonNodeFactory.instance::objectNode));
+                object(body, "power_level_content_override").orElseGet(JsonNodeFactory.instance::objectNode),
+                aliasName, visibility.filter("public"::equals).isPresent());
+    }
+
+    /**
+     * {@code room_alias_name} is the localpart of a new alias (Client-Server API § Creation): no ':' (a whole
+     * alias given by mistake) and no whitespace, as Synapse checks. {@link RoomCreation} checks the whole alias.
+     */
+    private static void checkAliasName(String name) {
+        if (name.isEmpty() || name.contains(":") || name.chars().anyMatch(Character::isWhitespace)) {
+            throw MatrixException.invalidParam("room_alias_name",
+                    "a room alias localpart without ':' or whitespace, e.g. 'wombat', not '#wombat:example.org'");
+        }
     }
 
     private static Optional<String> text(ObjectNode body, String field) {

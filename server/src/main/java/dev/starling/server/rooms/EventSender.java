@@ -5,6 +5,7 @@ import dev.starling.protocol.id.EventId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.storage.Database;
+import dev.starling.server.storage.SqlWork;
 import java.time.Clock;
 import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.id.UserId;
@@ -68,10 +69,16 @@ final class EventSender {
 
     /** Persists the events of a new room, built in order on {@code draft} from an empty room, in one transaction. */
     void persistNewRoom(RoomDraft emptyRoom, List<Pdu> events) {
+        persistNewRoom(emptyRoom, events, c -> null);
+    }
+
+    /** As {@link #persistNewRoom(RoomDraft, List)}, doing {@code alsoInTransaction} in the same transaction. */
+    void persistNewRoom(RoomDraft emptyRoom, List<Pdu> events, SqlWork<Void> alsoInTransaction) {
         RoomId roomId = events.get(0).roomId();
         locks.withLock(roomId, () -> {
             db.inTransaction(c -> {
                 EventStore.persist(c, emptyRoom, events, Optional.empty(), clock.millis());
+                alsoInTransaction.run(c);
                 return null;
             });
             tell(roomId, events);

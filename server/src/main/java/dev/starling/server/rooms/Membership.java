@@ -3,6 +3,7 @@ package dev.starling.server.rooms;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.id.EventId;
+import dev.starling.protocol.id.RoomAlias;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
@@ -21,12 +22,24 @@ final class Membership {
     private final Database db;
     private final EventSender sender;
     private final Predicate<UserId> localUserExists;
+    private final DirectoryHooks directory;
 
-    Membership(ServerName serverName, Database db, EventSender sender, Predicate<UserId> localUserExists) {
+    Membership(ServerName serverName, Database db, EventSender sender, Predicate<UserId> localUserExists,
+            DirectoryHooks directory) {
         this.serverName = serverName;
         this.db = db;
         this.sender = sender;
         this.localUserExists = localUserExists;
+        this.directory = directory;
+    }
+
+    /**
+     * The room a local alias names (Client-Server API § Joining rooms, by alias). NOTSPEC for now: an alias
+     * on another server needs a federation directory query, so it is 404 like an unknown local one.
+     */
+    RoomId resolve(RoomAlias alias) {
+        return db.read(c -> directory.resolveAlias(c, alias))
+                .orElseThrow(() -> MatrixException.notFound("room alias " + alias + " is not known"));
     }
 
     /** Joins; joining a room one is already in changes nothing (the spec makes join idempotent). */
@@ -35,7 +48,8 @@ final class Membership {
             return;
         }
         // NOTSPEC for now: rooms on other servers need federation (make_join/send_join).
-        change(user, roomId, user, "join", Optional.empty(),
+        // The join carries the user's profile, as every server does (Client-Server API § m.room.member).
+        change(user, roomId, user, "join", Optional.empty(), directory.memberProfile(user),
                 () -> MatrixException.notFound("no room " + roomId + " on this server"));
     }
 
@@ -71,7 +85,14 @@ final class Membership {
 
     private EventId change(UserId sender, RoomId roomId, UserId target, String membership, Optional<String> reason,
             java.util.function.Supplier<MatrixException> unknownRoom) {
+        return change(sender, roomId, target, membership, reason, RoomsApi.object(),
+                unknownRoom);
+    }
+
+    private EventId change(UserId sender, RoomId roomId, UserId target, String membership, Optional<String> reason,
+            ObjectNode profile, java.util.function.Supplier<MatrixException> unknownRoom) {
         ObjectNode content = RoomCreation.membership(membership);
+        content.setAll(profile);
         reason.ifPresent(r -> content.put("reason", r));
         return this.sender.send(roomId,
                 EventBuilder.Request.state(sender, EventTypes.MEMBER, target.value(), content), Optional.empty(),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.InvalidIdentifierException;
+import dev.starling.protocol.id.RoomAlias;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.http.MatrixException;
@@ -31,15 +32,12 @@ public final class MembershipApi {
     }
 
     /**
-     * POST /_matrix/client/v3/join/{roomIdOrAlias} — Client-Server API § Joining rooms. Room IDs only for
-     * now: an alias is 404 until the alias directory exists.
+     * POST /_matrix/client/v3/join/{roomIdOrAlias} — Client-Server API § Joining rooms. A local alias is
+     * resolved through the alias directory; an unknown one (or, until federation, a remote one) is 404.
      */
     public MatrixResponse joinByIdOrAlias(MatrixRequest request) {
         String target = request.pathParam("roomIdOrAlias");
-        if (target.startsWith("#")) {
-            throw MatrixException.notFound("room alias " + target + " is not known");
-        }
-        RoomId roomId = RoomId.parse(target);
+        RoomId roomId = target.startsWith("#") ? membership.resolve(RoomAlias.parse(target)) : RoomId.parse(target);
         request.jsonBodyOrEmpty();
         membership.join(request.requireDevice().userId(), roomId);
         return MatrixResponse.ok(RoomsApi.object().put("room_id", roomId.value()));

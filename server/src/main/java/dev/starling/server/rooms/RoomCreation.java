@@ -8,6 +8,8 @@ import dev.starling.protocol.auth.AuthException;
 import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.events.StateKey;
+import dev.starling.protocol.id.InvalidIdentifierException;
+import dev.starling.protocol.id.RoomAlias;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
@@ -18,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -33,12 +36,15 @@ final class RoomCreation {
     private final EventSender sender;
     private final Predicate<UserId> localUserExists;
     private final SecureRandom random;
+    private final DirectoryHooks directory;
 
-    RoomCreation(ServerName serverName, EventSender sender, Predicate<UserId> localUserExists, SecureRandom random) {
+    RoomCreation(ServerName serverName, EventSender sender, Predicate<UserId> localUserExists, SecureRandom random,
+            DirectoryHooks directory) {
         this.serverName = serverName;
         this.sender = sender;
         this.localUserExists = localUserExists;
         this.random = random;
+        this.directory = directory;
     }
 
     RoomId create(UserId creator, CreateRoomRequest request) {
@@ -51,18 +57,25 @@ final class RoomCreation {
                 throw MatrixException.invalidParam("invite", "no such user " + invitee);
             }
         }
+        Optional<RoomAlias> alias = request.roomAliasName().map(this::alias);
+        checkInitialCanonicalAlias(request, alias);
         RoomVersion version = request.version();
         RoomDraft draft = RoomDraft.newRoom(version, version.roomIdIsCreateEventHash() ? null : randomRoomId());
         List<Pdu> events = new ArrayList<>();
         try {
             // 1. create, 2. the creator's join, 3. power levels
             add(draft, events, creator, EventTypes.CREATE, "", createContent(creator, request));
-            add(draft, events, creator, EventTypes.MEMBER, creator.value(), membership("join"));
+            ObjectNode join = membership("join");
+            join.setAll(directory.memberProfile(creator));
+            add(draft, events, creator, EventTypes.MEMBER, creator.value(), join);
             add(draft, events, creator, EventTypes.POWER_LEVELS, "", powerLevels(creator, request));
-            // 4. canonical alias: refused by CreateRoomRequest until aliases exist.
-            // 5. the preset's events, unless initial_state sets the same key (it takes precedence)
             Set<StateKey> initialKeys = new LinkedHashSet<>();
             request.initialState().forEach(s -> initialKeys.add(new StateKey(s.type(), s.stateKey())));
+            // 4. the canonical alias of room_alias_name, unless initial_state sets one
+            if (alias.isPresent() && !initialKeys.contains(new StateKey(RoomsApi.CANONICAL_ALIAS, ""))) {
+                add(draft, events, creator, RoomsApi.CANONICAL_ALIAS, "", object().put("alias", alias.get().value()));
+            }
+            // 5. the preset's events, unless initial_state sets the same key (it takes precedence)
             boolean publicChat = request.preset() == CreateRoomRequest.Preset.PUBLIC_CHAT;
             addPreset(draft, events, creator, initialKeys, EventTypes.JOIN_RULES, "join_rule", publicChat ? "public" : "invite");
             addPreset(draft, events, creator, initialKeys, EventTypes.HISTORY_VISIBILITY, "history_visibility", "shared");
@@ -102,8 +115,65 @@ final class RoomCreation {
             throw new MatrixException(ErrorCode.M_INVALID_ROOM_STATE, "the requested room state is not allowed: "
                     + e.getMessage());
         }
-        sender.persistNewRoom(draft, events);
-        return events.get(0).roomId();
+        RoomId roomId = events.get(0).roomId();
+        // The alias and the directory entry commit with the room's events, or nothing does.
+        sender.persistNewRoom(draft, events, c -> {
+            if (alias.isPresent() && !directory.claimAlias(c, alias.get(), roomId, creator)) {
+                throw new MatrixException(ErrorCode.M_ROOM_IN_USE, "room alias " + alias.get() + " is taken");
+            }
+            if (request.publish()) {
+                directory.publish(c, roomId);
+            }
+            return null;
+        });
+        return roomId;
+    }
+
+    /** {@code #room_alias_name:ourServer}, checked as a whole (400 M_INVALID_PARAM). */
+    private RoomAlias alias(String localpart) {
+        try {
+            return RoomAlias.parse("#" + localpart + ":" + serverName.value());
+        } catch (InvalidIdentifierException e) {
+            throw MatrixException.invalidParam("room_alias_name", e.getMessage());
+        }
+    }
+
+    /**
+     * An {@code m.room.canonical_alias} in {@code initial_state} may name only the alias this request creates:
+     * no other alias can point to a room that does not exist yet (400 M_BAD_ALIAS, as Synapse answers).
+     */
+    private static void checkInitialCanonicalAlias(CreateRoomRequest request, Optional<RoomAlias> alias) {
+        for (CreateRoomRequest.InitialState state : request.initialState()) {
+            if (!state.type().equals(RoomsApi.CANONICAL_ALIAS) || !state.stateKey().isEmpty()) {
+                continue;
+            }
+            List<JsonNode> named = new ArrayList<>();
+            JsonNode main = state.content().get("alias");
+            if (main != null && !main.isNull()) {
+                named.add(main);
+            }
+            JsonNode alt = state.content().get("alt_aliases");
+            if (alt != null && !alt.isNull()) {
+                if (!alt.isArray()) {
+                    throw MatrixException.invalidParam("alt_aliases", "must be a list of room aliases");
+                }
+                alt.forEach(named::add);
+            }
+            for (JsonNode name : named) {
+                if (!name.isTextual()) {
+                    throw MatrixException.invalidParam("alias", "room aliases are strings");
+                }
+                try {
+                    RoomAlias.parse(name.textValue());
+                } catch (InvalidIdentifierException e) {
+                    throw MatrixException.invalidParam("alias", e.getMessage());
+                }
+                if (alias.isEmpty() || !alias.get().value().equals(name.textValue())) {
+                    throw new MatrixException(ErrorCode.M_BAD_ALIAS,
+                            "room alias " + name.textValue() + " does not point to the room");
+                }
+            }
+        }
     }
 
     private void add(RoomDraft draft, List<Pdu> events, UserId creator, String type, String stateKey,

@@ -1,11 +1,13 @@
 package dev.starling.server.rooms;
 
 import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.protocol.events.StateKey;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.storage.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -17,6 +19,7 @@ public final class Rooms {
     private final MembershipApi membershipApi;
     private final RoomStream stream;
     private final MessagesApi messagesApi;
+    private final RoomAccess access;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
@@ -29,13 +32,31 @@ public final class Rooms {
     /** @param listener told after every commit of room events (the sync notifier) */
     public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
             Predicate<UserId> localUserExists, RoomEventListener listener) {
-        EventSender sender = new EventSender(db, new EventBuilder(serverName, signingKey, clock), new RoomLocks(), clock,
+        this(serverName, signingKey, db, clock, random, localUserExists, listener, DirectoryHooks.NONE);
+    }
+
+    /** @param directory aliases, the room directory and profiles, as rooms needs them */
+    public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
+            Predicate<UserId> localUserExists, RoomEventListener listener, DirectoryHooks directory) {
+        RoomLocks locks = new RoomLocks();
+        EventSender sender = new EventSender(db, new EventBuilder(serverName, signingKey, clock), locks, clock,
                 listener);
         RoomReader reader = new RoomReader(db);
-        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random), sender, reader);
-        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists), reader);
+        this.access = new RoomAccess(db, sender, locks);
+        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random, directory), sender,
+                reader, (roomId, content) -> directory.checkCanonicalAlias(roomId, content, access.currentState(
+                        roomId, List.of(CANONICAL_ALIAS)).values().stream().findFirst()));
+        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists, directory),
+                reader);
         this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
+    }
+
+    private static final StateKey CANONICAL_ALIAS = new StateKey(RoomsApi.CANONICAL_ALIAS, "");
+
+    /** What the alias and room directories and profiles may read and do in rooms. */
+    public RoomAccess access() {
+        return access;
     }
 
     public RoomsApi api() {

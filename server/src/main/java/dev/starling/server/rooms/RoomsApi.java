@@ -23,11 +23,21 @@ public final class RoomsApi {
     private final RoomCreation creation;
     private final EventSender sender;
     private final RoomReader reader;
+    private final CanonicalAliasCheck canonicalAliasCheck;
 
-    RoomsApi(RoomCreation creation, EventSender sender, RoomReader reader) {
+    static final String CANONICAL_ALIAS = "m.room.canonical_alias";
+
+    /** Checks a client's {@code m.room.canonical_alias} content before it is sent (the aliases must exist). */
+    @FunctionalInterface
+    interface CanonicalAliasCheck {
+        void check(RoomId roomId, ObjectNode content);
+    }
+
+    RoomsApi(RoomCreation creation, EventSender sender, RoomReader reader, CanonicalAliasCheck canonicalAliasCheck) {
         this.creation = creation;
         this.sender = sender;
         this.reader = reader;
+        this.canonicalAliasCheck = canonicalAliasCheck;
     }
 
     /** POST /_matrix/client/v3/createRoom — Client-Server API § Creation. */
@@ -54,6 +64,9 @@ public final class RoomsApi {
         AuthenticatedDevice device = request.requireDevice();
         RoomId roomId = roomId(request);
         ObjectNode content = request.jsonBody();
+        if (request.pathParam("eventType").equals(CANONICAL_ALIAS) && stateKey(request).isEmpty()) {
+            canonicalAliasCheck.check(roomId, content);
+        }
         EventId id = sender.send(roomId, EventBuilder.Request.state(device.userId(), request.pathParam("eventType"),
                         stateKey(request), content), Optional.empty(), () -> Membership.notInRoom(roomId));
         return MatrixResponse.ok(object().put("event_id", id.value()));

@@ -47,7 +47,13 @@ class DiscoveryHttpTest {
         server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
                 ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
                         rooms.api(), rooms.membershipApi(), rooms.messagesApi(),
-                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()))
+                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()),
+                        new dev.starling.server.aliases.AliasesApi(ServerName.parse("example.org"), database,
+                                Clock.systemUTC(), rooms.access()),
+                        new dev.starling.server.aliases.DirectoryApi(ServerName.parse("example.org"), database,
+                                Clock.systemUTC(), rooms.access()),
+                        new dev.starling.server.profile.ProfileApi(ServerName.parse("example.org"),
+                                new dev.starling.server.profile.ProfileStore(database), user -> false, rooms.access()))
                         .routes());
     }
 
