@@ -60,7 +60,8 @@ final class Membership {
         if (!localUserExists.test(target)) {
             throw MatrixException.notFound("no such user " + target);
         }
-        change(sender, roomId, target, "invite", reason, () -> notInRoom(roomId));
+        // The invite carries the invitee's profile, as Synapse's default (include_profile_data_on_invite).
+        change(sender, roomId, target, "invite", reason, directory.memberProfile(target), () -> notInRoom(roomId));
     }
 
     void leave(UserId user, RoomId roomId, Optional<String> reason) {

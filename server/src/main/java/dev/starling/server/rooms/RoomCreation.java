@@ -106,6 +106,7 @@ final class RoomCreation {
             // 8. invites
             for (UserId invitee : request.invite()) {
                 ObjectNode content = membership("invite");
+                content.setAll(directory.memberProfile(invitee));
                 if (request.isDirect()) {
                     content.put("is_direct", true);
                 }

@@ -147,4 +147,24 @@ class ProfileHttpTest {
                     .isEqualTo(events);
         }
     }
+
+    @OnEveryDatabase
+    void invitesCarryTheInviteesProfile(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String bob = register(server, "bob");
+            assertThat(server.put(profile(BOB) + "/displayname", "{\"displayname\":\"Bobby\"}", bob).status())
+                    .isEqualTo(200);
+            String created = createRoom(server, alice, "{\"invite\":[\"" + BOB + "\"]}");
+            String later = createRoom(server, alice, "{}");
+            assertThat(server.post(room(later) + "/invite", "{\"user_id\":\"" + BOB + "\"}", alice).status())
+                    .isEqualTo(200);
+
+            for (String roomId : List.of(created, later)) {
+                JsonNode invite = server.get(room(roomId) + "/state/m.room.member/" + path(BOB), alice).json();
+                assertThat(invite.path("membership").asText()).isEqualTo("invite");
+                assertThat(invite.path("displayname").asText()).isEqualTo("Bobby");
+            }
+        }
+    }
 }
