@@ -15,6 +15,8 @@ import java.util.function.Predicate;
  * reading with visibility, and the two HTTP faces. The one place that builds this package's parts.
  */
 public final class Rooms {
+    private static final StateKey CANONICAL_ALIAS = new StateKey(RoomsApi.CANONICAL_ALIAS, "");
+
     private final RoomsApi api;
     private final MembershipApi membershipApi;
     private final RoomStream stream;
@@ -51,8 +53,6 @@ public final class Rooms {
         this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
     }
-
-    private static final StateKey CANONICAL_ALIAS = new StateKey(RoomsApi.CANONICAL_ALIAS, "");
 
     /** What the alias and room directories and profiles may read and do in rooms. */
     public RoomAccess access() {
