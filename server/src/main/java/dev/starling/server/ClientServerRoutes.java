@@ -5,6 +5,7 @@ import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
+import dev.starling.server.media.MediaApi;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RoomsApi;
@@ -20,7 +21,7 @@ public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
     public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
-            MessagesApi messages, SyncApi sync) {
+            MessagesApi messages, SyncApi sync, MediaApi media) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -62,6 +63,20 @@ public final class ClientServerRoutes {
                 Route.post("/_matrix/client/v3/rooms/{roomId}/unban", membership::unban),
                 Route.get("/_matrix/client/v3/joined_rooms", membership::joinedRooms),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/members", membership::members),
-                Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers)));
+                Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers),
+                // media: uploads stream within max_upload_size; /_matrix/media/r0 is served as v3 (Router)
+                Route.post("/_matrix/media/v3/upload", media::upload).maxBodyBytes(media.maxUploadSize()),
+                Route.post("/_matrix/media/v1/create", media::create),
+                Route.put("/_matrix/media/v3/upload/{serverName}/{mediaId}", media::uploadTo)
+                        .maxBodyBytes(media.maxUploadSize()),
+                Route.get("/_matrix/client/v1/media/config", media::config),
+                Route.get("/_matrix/client/v1/media/download/{serverName}/{mediaId}/{fileName?}", media::download),
+                Route.get("/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}", media::thumbnail),
+                // media, deprecated since v1.11: unauthenticated downloads (matrix-nio 0.20 uses them)
+                Route.get("/_matrix/media/v3/config", media::config),
+                Route.get("/_matrix/media/v3/download/{serverName}/{mediaId}/{fileName?}", media::download)
+                        .access(Access.PUBLIC),
+                Route.get("/_matrix/media/v3/thumbnail/{serverName}/{mediaId}", media::thumbnail)
+                        .access(Access.PUBLIC)));
     }
 }

@@ -9,6 +9,8 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.server.ClientServerRoutes;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.TestServer;
+import dev.starling.server.media.MediaApi;
+import dev.starling.server.media.MediaRepository;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.storage.Database;
 import dev.starling.server.storage.DatabaseConfig;
@@ -47,7 +49,9 @@ class DiscoveryHttpTest {
         server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
                 ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
                         rooms.api(), rooms.membershipApi(), rooms.messagesApi(),
-                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()))
+                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()),
+                        new MediaApi(ServerName.parse("example.org"), new MediaRepository(database, dir.resolve("media"),
+                                1024, MediaRepository.defaultMaxImagePixels(), Clock.systemUTC(), random)))
                         .routes());
     }
 
