@@ -65,10 +65,11 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/rooms/{roomId}/members", membership::members),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers),
                 // media: uploads stream within max_upload_size; /_matrix/media/r0 is served as v3 (Router)
-                Route.post("/_matrix/media/v3/upload", media::upload).maxBodyBytes(media.maxUploadSize()),
-                Route.post("/_matrix/media/v1/create", media::create),
+                Route.post("/_matrix/media/v3/upload", media::upload).maxBodyBytes(media.maxUploadSize())
+                        .rateLimited(RateLimit.MEDIA_UPLOADS),
+                Route.post("/_matrix/media/v1/create", media::create).rateLimited(RateLimit.MEDIA_UPLOADS),
                 Route.put("/_matrix/media/v3/upload/{serverName}/{mediaId}", media::uploadTo)
-                        .maxBodyBytes(media.maxUploadSize()),
+                        .maxBodyBytes(media.maxUploadSize()).rateLimited(RateLimit.MEDIA_UPLOADS),
                 Route.get("/_matrix/client/v1/media/config", media::config),
                 Route.get("/_matrix/client/v1/media/download/{serverName}/{mediaId}/{fileName?}", media::download),
                 Route.get("/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}", media::thumbnail),

@@ -15,12 +15,15 @@ class DatabaseTest {
     @OnEveryDatabase
     void migrationsApplyOnAnEmptyDatabaseAndAreNotRepeatedAtRestart(Backend backend) {
         try (TestDatabase t = backend.create()) {
-            assertThat(appliedMigrations(t.db())).containsExactly("1", "2");
+            // Each feature adds its own version (V4 is media); the list is not repeated here so that it does not
+            // conflict whenever one is added.
+            List<String> applied = appliedMigrations(t.db());
+            assertThat(applied).startsWith("1", "2").contains("4");
             insertUser(t.db(), "@alice:example.org");
 
             Database reopened = t.reopen();
 
-            assertThat(appliedMigrations(reopened)).containsExactly("1", "2");
+            assertThat(appliedMigrations(reopened)).isEqualTo(applied);
             assertThat(countUsers(reopened)).isEqualTo(1);
         }
     }
