@@ -37,6 +37,10 @@ final class Thumbnailer {
     private final Semaphore renders = new Semaphore(CONCURRENT_RENDERS);
 
     static {
+        // A server draws into memory only: never let AWT look for a display (a desktop's DISPLAY would do).
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         ImageIO.setUseCache(false); // decode in memory: no ImageIO temp files
     }
 
