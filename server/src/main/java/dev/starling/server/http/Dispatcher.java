@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Dispatcher extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
     private final Router router;
     private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
