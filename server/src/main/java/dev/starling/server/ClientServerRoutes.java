@@ -8,6 +8,7 @@ import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
 import dev.starling.server.profile.ProfileApi;
+import dev.starling.server.media.MediaApi;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RoomsApi;
@@ -23,7 +24,8 @@ public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
     public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
-            MessagesApi messages, SyncApi sync, AliasesApi aliases, DirectoryApi directory, ProfileApi profile) {
+            MessagesApi messages, SyncApi sync, AliasesApi aliases, DirectoryApi directory, ProfileApi profile,
+            MediaApi media) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -83,6 +85,21 @@ public final class ClientServerRoutes {
                         .access(Access.OPTIONAL),
                 Route.put("/_matrix/client/v3/profile/{userId}/displayname", profile::setDisplayname),
                 Route.get("/_matrix/client/v3/profile/{userId}/avatar_url", profile::avatarUrl).access(Access.OPTIONAL),
-                Route.put("/_matrix/client/v3/profile/{userId}/avatar_url", profile::setAvatarUrl)));
+                Route.put("/_matrix/client/v3/profile/{userId}/avatar_url", profile::setAvatarUrl),
+                // media: uploads stream within max_upload_size; /_matrix/media/r0 is served as v3 (Router)
+                Route.post("/_matrix/media/v3/upload", media::upload).maxBodyBytes(media.maxUploadSize())
+                        .rateLimited(RateLimit.MEDIA_UPLOADS),
+                Route.post("/_matrix/media/v1/create", media::create).rateLimited(RateLimit.MEDIA_UPLOADS),
+                Route.put("/_matrix/media/v3/upload/{serverName}/{mediaId}", media::uploadTo)
+                        .maxBodyBytes(media.maxUploadSize()).rateLimited(RateLimit.MEDIA_UPLOADS),
+                Route.get("/_matrix/client/v1/media/config", media::config),
+                Route.get("/_matrix/client/v1/media/download/{serverName}/{mediaId}/{fileName?}", media::download),
+                Route.get("/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}", media::thumbnail),
+                // media, deprecated since v1.11: unauthenticated downloads (matrix-nio 0.20 uses them)
+                Route.get("/_matrix/media/v3/config", media::config),
+                Route.get("/_matrix/media/v3/download/{serverName}/{mediaId}/{fileName?}", media::download)
+                        .access(Access.PUBLIC),
+                Route.get("/_matrix/media/v3/thumbnail/{serverName}/{mediaId}", media::thumbnail)
+                        .access(Access.PUBLIC)));
     }
 }

@@ -12,6 +12,8 @@ import dev.starling.server.http.Rate;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.profile.ProfileApi;
 import dev.starling.server.profile.ProfileStore;
+import dev.starling.server.media.MediaApi;
+import dev.starling.server.media.MediaRepository;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
@@ -112,6 +114,9 @@ public final class HomeServer implements AutoCloseable {
             EphemeralStream ephemeral = new EphemeralStream();
             SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY, List.of());
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
+            MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
+                    config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
+                    clock, random));
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
@@ -119,7 +124,7 @@ public final class HomeServer implements AutoCloseable {
                             rooms.messagesApi(), sync,
                             new AliasesApi(config.serverName(), database, clock, rooms.access()),
                             new DirectoryApi(config.serverName(), database, clock, rooms.access()),
-                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access())),
+                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access()), media),
                     accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),

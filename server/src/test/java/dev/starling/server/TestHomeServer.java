@@ -17,11 +17,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A whole homeserver on an ephemeral loopback port and a fresh database of the given backend, with a tiny
@@ -49,11 +52,23 @@ public final class TestHomeServer implements AutoCloseable {
 
     /** A server with open registration (m.login.dummy) and the given registration tokens. */
     public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens) {
+        return start(backend, openRegistration, tokens, ServerConfig.DEFAULT_MAX_UPLOAD_SIZE);
+    }
+
+    /** As {@link #start(Backend, boolean, List)} with another media upload limit. */
+    public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
+            long maxUploadSize) {
         TestDatabase database = backend.create();
         database.handOver();
         ServerConfig.Database db = new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", "");
-        ServerConfig config = new ServerConfig(SERVER_NAME, Path.of("unused"), "127.0.0.1", 0,
-                "http://example.org", openRegistration, tokens, db);
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("starling-data-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerConfig config = new ServerConfig(SERVER_NAME, dataDir, "127.0.0.1", 0,
+                "http://example.org", openRegistration, tokens, db, maxUploadSize);
         Map<RateLimit, Rate> generous = new EnumMap<>(RateLimit.class);
         for (RateLimit limit : RateLimit.values()) {
             generous.put(limit, new Rate(1000, 1000));
@@ -139,9 +154,21 @@ public final class TestHomeServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The server's data directory (a temporary one, deleted on close): media lives in {@code media/}. */
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
     @Override
     public void close() {
         server.close();
         database.close();
+        try (Stream<Path> paths = Files.walk(config.dataDir())) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The homeserver's configuration, read from a YAML file whose every key is optional (see {@link #OPTIONS} for
@@ -28,6 +31,7 @@ import java.util.Set;
  * @param openRegistration whether anyone may register without a token
  * @param registrationTokens tokens that allow registration when it is not open
  * @param database which database to use and how to reach it
+ * @param maxUploadSize the largest media upload accepted, in bytes (default {@value #DEFAULT_MAX_UPLOAD_SIZE})
  */
 public record ServerConfig(
         ServerName serverName,
@@ -37,7 +41,10 @@ public record ServerConfig(
         String publicBaseUrl,
         boolean openRegistration,
         List<String> registrationTokens,
-        Database database) {
+        Database database,
+        long maxUploadSize) {
+    /** 50 MiB, as Synapse's default {@code max_upload_size: 50M}. */
+    public static final long DEFAULT_MAX_UPLOAD_SIZE = 50L * 1024 * 1024;
 
     /** The database section: SQLite in the data directory, or PostgreSQL at a JDBC URL. */
     public record Database(Kind kind, String url, String user, String password) {
@@ -73,12 +80,33 @@ public record ServerConfig(
             new ConfigOption("database.url", "\"\"",
                     "For postgres: the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/starling"),
             new ConfigOption("database.user", "\"\"", "For postgres: the database user."),
-            new ConfigOption("database.password", "\"\"", "For postgres: the database user's password."));
+            new ConfigOption("database.password", "\"\"", "For postgres: the database user's password."),
+            new ConfigOption("max_upload_size", "50M",
+                    "The largest media upload accepted, in bytes, or with a suffix K, M or G (powers of 1024).\n"
+                            + "Larger uploads are refused while they stream in (413 M_TOO_LARGE); clients read it at\n"
+                            + "/_matrix/client/v1/media/config."));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([KkMmGg]?)");
 
     public ServerConfig {
         registrationTokens = List.copyOf(registrationTokens);
+        if (maxUploadSize <= 0) {
+            throw new IllegalArgumentException("maxUploadSize is positive, got " + maxUploadSize);
+        }
+    }
+
+    /** A configuration with the default {@link #maxUploadSize}. */
+    public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
+            boolean openRegistration, List<String> registrationTokens, Database database) {
+        this(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration, registrationTokens, database,
+                DEFAULT_MAX_UPLOAD_SIZE);
+    }
+
+    /** A copy with another {@link #maxUploadSize}. */
+    public ServerConfig withMaxUploadSize(long bytes) {
+        return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
+                registrationTokens, database, bytes);
     }
 
     /** Shows no registration tokens and no database password. */
@@ -86,7 +114,7 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[" + serverName + " data " + dataDir + " http " + bindAddress + ":" + port
                 + " registration " + (openRegistration ? "open" : "closed") + " (" + registrationTokens.size()
-                + " tokens) " + database + "]";
+                + " tokens) " + database + " max_upload_size " + maxUploadSize + "]";
     }
 
     /** The configuration with every default, data in {@code dataDir}. */
@@ -183,10 +211,11 @@ public record ServerConfig(
             problems.add("database.url: postgres needs a jdbc:postgresql: URL");
         }
         Database database = new Database(kind, url, reader.text("database.user"), reader.text("database.password"));
+        long maxUploadSize = reader.size("max_upload_size");
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database);
+        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, maxUploadSize);
     }
 
     private static void checkKnownKeys(JsonNode root, List<String> problems) {
@@ -267,6 +296,31 @@ public record ServerConfig(
                 return 0;
             }
             return node.intValue();
+        }
+
+        /** A positive byte count: a whole number, or one with a suffix K, M or G (powers of 1024). */
+        long size(String path) {
+            JsonNode node = node(path);
+            String text = node.isIntegralNumber() ? Long.toString(node.longValue()) : node.isTextual() ? node.textValue() : "";
+            Matcher m = SIZE.matcher(text.strip());
+            if (m.matches()) {
+                long unit = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                    case "K" -> 1L << 10;
+                    case "M" -> 1L << 20;
+                    case "G" -> 1L << 30;
+                    default -> 1L;
+                };
+                try {
+                    long value = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+                    if (value > 0) {
+                        return value;
+                    }
+                } catch (ArithmeticException | NumberFormatException tooBig) {
+                    // reported below
+                }
+            }
+            problems.add(path + ": must be a positive size in bytes, optionally with K, M or G (e.g. 50M)");
+            return DEFAULT_MAX_UPLOAD_SIZE;
         }
 
         boolean bool(String path) {

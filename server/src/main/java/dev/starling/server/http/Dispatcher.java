@@ -1,6 +1,8 @@
 package dev.starling.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +10,14 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves every request: CORS preflight, route lookup, access token, rate limits, the handler, and the one
@@ -20,6 +25,8 @@ import org.eclipse.jetty.util.Callback;
  * a virtual thread, so handlers may block.
  */
 final class Dispatcher extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
     private final Router router;
     private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
@@ -97,6 +104,10 @@ final class Dispatcher extends Handler.Abstract {
     }
 
     private void write(Response response, Callback callback, MatrixResponse answer) {
+        if (answer.isBinary()) {
+            writeBinary(response, callback, answer);
+            return;
+        }
         byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(answer.body());
@@ -112,6 +123,30 @@ final class Dispatcher extends Handler.Abstract {
         }
         headers.put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /**
+     * Streams a binary body (media) on this virtual thread. Once the head is sent a failure can only abort
+     * the response: the client sees a connection cut before {@code Content-Length} bytes.
+     */
+    private void writeBinary(Response response, Callback callback, MatrixResponse answer) {
+        BinaryBody body = answer.binary();
+        response.setStatus(answer.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        addCors(headers);
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            headers.put(header.getKey(), header.getValue());
+        }
+        headers.put(HttpHeader.CONTENT_TYPE, body.contentType());
+        headers.put(HttpHeader.CONTENT_LENGTH, body.length());
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            body.writer().writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("binary response aborted status={} error={}", answer.status(), e.toString());
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
     }
 
     private void writeEmpty(Response response, Callback callback, int status) {

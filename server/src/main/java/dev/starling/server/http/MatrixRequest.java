@@ -2,9 +2,11 @@ package dev.starling.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.json.CanonicalJson;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -109,6 +111,25 @@ public final class MatrixRequest {
     /** The largest body this route accepts, in bytes. */
     public long maxBodyBytes() {
         return body.maxBytes();
+    }
+
+    /**
+     * The body as a stream, for bodies too big to hold in memory (media uploads; give the route a
+     * {@link Route#maxBodyBytes} limit). Taken at most once, and not together with {@link #body()}.
+     * Reading past the route's limit throws 413 M_TOO_LARGE as soon as the limit is passed (SECURITY.md item
+     * 22), and a body the client breaks off throws 400 M_UNKNOWN: both are {@link MatrixException}s, so an
+     * {@code IOException} from this stream is never the client's fault.
+     *
+     * @throws MatrixException 413 M_TOO_LARGE if the declared length is above the limit
+     */
+    public InputStream bodyStream() {
+        return body.stream();
+    }
+
+    /** The body's declared {@code Content-Length}, or empty for a chunked body. */
+    public OptionalLong declaredBodyLength() {
+        long length = body.declaredLength();
+        return length < 0 ? OptionalLong.empty() : OptionalLong.of(length);
     }
 
     /**

@@ -8,11 +8,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A JSON response: status, body (a JSON object, as the spec requires of every endpoint but media download
+ * A response: status, body (a JSON object, as the spec requires of every endpoint but media download
  * and the few that answer an array, such as {@code GET /rooms/{roomId}/state}) and extra headers. The
- * dispatcher adds {@code Content-Type: application/json} and the CORS headers.
+ * dispatcher adds {@code Content-Type: application/json} and the CORS headers. A media download answers a
+ * {@link #binary(BinaryBody) binary} response instead: {@code binary} is then its body, written with its own
+ * content type, and {@code body} is an unused {@code {}}; {@code binary} is null for a JSON response.
  */
-public record MatrixResponse(int status, JsonNode body, Map<String, String> headers) {
+public record MatrixResponse(int status, JsonNode body, Map<String, String> headers, BinaryBody binary) {
+    /** A JSON response. */
+    public MatrixResponse(int status, JsonNode body, Map<String, String> headers) {
+        this(status, body, headers, null);
+    }
+
     public MatrixResponse {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("bad HTTP status " + status);
@@ -47,6 +54,16 @@ public record MatrixResponse(int status, JsonNode body, Map<String, String> head
         return ok(object);
     }
 
+    /** 200 with a body that is not JSON (media); add headers with {@link #withHeader}. */
+    public static MatrixResponse binary(BinaryBody body) {
+        return new MatrixResponse(200, Json.object(), Map.of(), Objects.requireNonNull(body, "body"));
+    }
+
+    /** Whether this is a {@link #binary(BinaryBody) binary} response. */
+    public boolean isBinary() {
+        return binary != null;
+    }
+
     /** 200 with {@code {}}, the answer of many PUT and POST endpoints. */
     public static MatrixResponse empty() {
         return ok(Json.object());
@@ -54,13 +71,13 @@ public record MatrixResponse(int status, JsonNode body, Map<String, String> head
 
     /** A copy with another status. */
     public MatrixResponse withStatus(int newStatus) {
-        return new MatrixResponse(newStatus, body, headers);
+        return new MatrixResponse(newStatus, body, headers, binary);
     }
 
     /** A copy with one more header. */
     public MatrixResponse withHeader(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(name, value);
-        return new MatrixResponse(status, body, copy);
+        return new MatrixResponse(status, body, copy, binary);
     }
 }

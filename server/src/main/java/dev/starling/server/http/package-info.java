@@ -5,7 +5,8 @@
  *   <li>{@link dev.starling.server.http.Route} and {@link dev.starling.server.http.Router}: the route table;
  *       path templates with named parameters decoded once.</li>
  *   <li>{@link dev.starling.server.http.MatrixRequest}, {@link dev.starling.server.http.MatrixResponse}: what a
- *       {@link dev.starling.server.http.MatrixHandler} gets and returns.</li>
+ *       {@link dev.starling.server.http.MatrixHandler} gets and returns; a body may be read as a bounded stream
+ *       and a response may be binary ({@link dev.starling.server.http.BinaryBody}), for media.</li>
  *   <li>{@link dev.starling.server.http.MatrixException} with an {@link dev.starling.server.http.ErrorCode}:
  *       every expected failure; the package-private {@code ErrorMapper} turns any exception into the
  *       spec's {@code {errcode, error}} response, in that one place.</li>

@@ -24,6 +24,21 @@ class ServerConfigTest {
         assertThat(config.openRegistration()).isFalse();
         assertThat(config.registrationTokens()).isEmpty();
         assertThat(config.database().kind()).isEqualTo(ServerConfig.Database.Kind.SQLITE);
+        assertThat(config.maxUploadSize()).isEqualTo(50L * 1024 * 1024).isEqualTo(ServerConfig.DEFAULT_MAX_UPLOAD_SIZE);
+    }
+
+    @Test
+    void maxUploadSizeTakesBytesOrAUnit() {
+        assertThat(ServerConfig.parse("max_upload_size: 1000", dir).maxUploadSize()).isEqualTo(1000);
+        assertThat(ServerConfig.parse("max_upload_size: 10K", dir).maxUploadSize()).isEqualTo(10 * 1024);
+        assertThat(ServerConfig.parse("max_upload_size: 100m", dir).maxUploadSize()).isEqualTo(100L << 20);
+        assertThat(ServerConfig.parse("max_upload_size: \"2G\"", dir).maxUploadSize()).isEqualTo(2L << 30);
+        for (String bad : new String[] {"0", "-5", "10T", "ten", "1.5M", "true", "99999999999999999G"}) {
+            assertThatThrownBy(() -> ServerConfig.parse("max_upload_size: " + bad, dir))
+                    .as(bad)
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                            "max_upload_size: must be a positive size in bytes, optionally with K, M or G (e.g. 50M)"));
+        }
     }
 
     @Test

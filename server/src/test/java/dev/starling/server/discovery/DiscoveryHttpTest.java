@@ -9,6 +9,8 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.server.ClientServerRoutes;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.TestServer;
+import dev.starling.server.media.MediaApi;
+import dev.starling.server.media.MediaRepository;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.storage.Database;
 import dev.starling.server.storage.DatabaseConfig;
@@ -53,7 +55,9 @@ class DiscoveryHttpTest {
                         new dev.starling.server.aliases.DirectoryApi(ServerName.parse("example.org"), database,
                                 Clock.systemUTC(), rooms.access()),
                         new dev.starling.server.profile.ProfileApi(ServerName.parse("example.org"),
-                                new dev.starling.server.profile.ProfileStore(database), user -> false, rooms.access()))
+                                new dev.starling.server.profile.ProfileStore(database), user -> false, rooms.access()),
+                        new MediaApi(ServerName.parse("example.org"), new MediaRepository(database, dir.resolve("media"),
+                                1024, MediaRepository.defaultMaxImagePixels(), Clock.systemUTC(), random)))
                         .routes());
     }
 
@@ -73,12 +77,12 @@ class DiscoveryHttpTest {
     }
 
     @Test
-    void versionsAdvertisesTheOneListAndNothingFromV111On() {
+    void versionsAdvertisesTheOneListUpToV111WithAuthenticatedMedia() {
         TestServer.Reply reply = server.get("/_matrix/client/versions");
         assertThat(reply.status()).isEqualTo(200);
         List<String> versions = new ArrayList<>();
         reply.json().path("versions").forEach(v -> versions.add(v.asText()));
-        assertThat(versions).isEqualTo(SpecVersions.ADVERTISED).contains("v1.1").doesNotContain("v1.11", "v1.12");
+        assertThat(versions).isEqualTo(SpecVersions.ADVERTISED).contains("v1.1", "v1.11").doesNotContain("v1.12");
         assertThat(reply.json().path("unstable_features").isObject()).isTrue();
     }
 
