@@ -10,6 +10,12 @@ import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.sync.SyncApi;
 import dev.starling.server.users.AccountsApi;
+import dev.starling.server.accountdata.AccountDataApi;
+import dev.starling.server.filters.FiltersApi;
+import dev.starling.server.push.PushRulesApi;
+import dev.starling.server.receipts.ReceiptsApi;
+import dev.starling.server.typing.TypingApi;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,5 +69,46 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/joined_rooms", membership::joinedRooms),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/members", membership::members),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers)));
+    }
+
+    /** The routes above plus those of the per-user and per-room side channels of /sync. */
+    public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
+            MessagesApi messages, SyncApi sync, TypingApi typing, ReceiptsApi receipts, AccountDataApi accountData,
+            PushRulesApi pushRules, FiltersApi filters) {
+        List<Route> all = new ArrayList<>(router(discovery, accounts, rooms, membership, messages, sync).routes());
+        all.addAll(sideChannelRoutes(typing, receipts, accountData, pushRules, filters));
+        return Router.of(all);
+    }
+
+    private static List<Route> sideChannelRoutes(TypingApi typing, ReceiptsApi receipts, AccountDataApi accountData,
+            PushRulesApi pushRules, FiltersApi filters) {
+        String pushRule = "/_matrix/client/v3/pushrules/global/{kind}/{ruleId}";
+        return List.of(
+                // typing, receipts, read markers
+                Route.put("/_matrix/client/v3/rooms/{roomId}/typing/{userId}", typing::setTyping),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}", receipts::receipt),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/read_markers", receipts::readMarkers),
+                // account data, room tags
+                Route.put("/_matrix/client/v3/user/{userId}/account_data/{type}", accountData::putGlobal),
+                Route.get("/_matrix/client/v3/user/{userId}/account_data/{type}", accountData::getGlobal),
+                Route.put("/_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}", accountData::putRoom),
+                Route.get("/_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}", accountData::getRoom),
+                Route.get("/_matrix/client/v3/user/{userId}/rooms/{roomId}/tags", accountData::tags),
+                Route.put("/_matrix/client/v3/user/{userId}/rooms/{roomId}/tags/{tag}", accountData::putTag),
+                Route.delete("/_matrix/client/v3/user/{userId}/rooms/{roomId}/tags/{tag}", accountData::deleteTag),
+                // push rules ({scope?} and {kind?} serve the spec's trailing-slash paths /pushrules/, /pushrules/global/)
+                Route.get("/_matrix/client/v3/pushrules/{scope?}", pushRules::all),
+                Route.get("/_matrix/client/v3/pushrules/global/{kind?}", pushRules::global),
+                Route.get(pushRule, pushRules::get),
+                Route.put(pushRule, pushRules::put),
+                Route.delete(pushRule, pushRules::delete),
+                Route.get(pushRule + "/enabled", pushRules::getEnabled),
+                Route.put(pushRule + "/enabled", pushRules::putEnabled),
+                Route.get(pushRule + "/actions", pushRules::getActions),
+                Route.put(pushRule + "/actions", pushRules::putActions),
+                // filters
+                Route.post("/_matrix/client/v3/user/{userId}/filter", filters::upload)
+                        .maxBodyBytes(FiltersApi.MAX_FILTER_BYTES),
+                Route.get("/_matrix/client/v3/user/{userId}/filter/{filterId}", filters::download));
     }
 }

@@ -14,13 +14,26 @@ import dev.starling.server.storage.Database;
 import dev.starling.server.sync.EphemeralStream;
 import dev.starling.server.sync.Notifier;
 import dev.starling.server.sync.SyncApi;
-import dev.starling.server.sync.SyncFilters;
+import dev.starling.server.sync.SyncSource;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
 import dev.starling.server.users.AccountsApi;
 import dev.starling.server.users.DeviceStore;
 import dev.starling.server.users.PasswordHasher;
 import dev.starling.server.users.UserStore;
+import dev.starling.server.accountdata.AccountDataApi;
+import dev.starling.server.accountdata.AccountDataSyncSource;
+import dev.starling.server.filters.FiltersApi;
+import dev.starling.server.push.PushRules;
+import dev.starling.server.push.PushRulesApi;
+import dev.starling.server.push.PushRulesSyncSource;
+import dev.starling.server.push.UnreadCountsSyncSource;
+import dev.starling.server.receipts.ReceiptsApi;
+import dev.starling.server.receipts.ReceiptsSyncSource;
+import dev.starling.server.rooms.RoomEvents;
+import dev.starling.server.typing.Typing;
+import dev.starling.server.typing.TypingApi;
+import dev.starling.server.typing.TypingSyncSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -103,13 +116,25 @@ public final class HomeServer implements AutoCloseable {
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
                     user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier);
             EphemeralStream ephemeral = new EphemeralStream();
-            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY, List.of());
+            // The per-user and per-room side channels of /sync: typing, receipts, account data, push, filters.
+            RoomEvents roomEvents = new RoomEvents(database);
+            Typing typing = new Typing(ephemeral, notifier);
+            PushRules pushRules = new PushRules(database, notifier);
+            FiltersApi filters = new FiltersApi(database);
+            List<SyncSource> sideChannels = List.of(new TypingSyncSource(typing), new ReceiptsSyncSource(database),
+                    new AccountDataSyncSource(database), new PushRulesSyncSource(database, pushRules),
+                    // last: it counts the unread notifications of the rooms the others put in the answer
+                    new UnreadCountsSyncSource(database, roomEvents, pushRules));
+            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, filters, sideChannels);
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
                     ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
-                            rooms.messagesApi(), sync), accounts);
+                            rooms.messagesApi(), sync, new TypingApi(typing, roomEvents),
+                            new ReceiptsApi(database, roomEvents, notifier, clock),
+                            new AccountDataApi(database, notifier, pushRules::accountData),
+                            new PushRulesApi(pushRules), filters), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
