@@ -40,26 +40,16 @@ public final class AccountDataStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize account data", e);
         }
-        int updated;
-        try (PreparedStatement s = c.prepareStatement("UPDATE account_data SET content = ?, stream_position = ?"
-                + " WHERE user_id = ? AND room_id = ? AND type = ?")) {
-            s.setString(1, json);
-            s.setLong(2, position);
-            s.setString(3, user.value());
-            s.setString(4, room);
-            s.setString(5, type);
-            updated = s.executeUpdate();
-        }
-        if (updated == 0) {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO account_data"
-                    + " (user_id, room_id, type, content, stream_position) VALUES (?, ?, ?, ?, ?)")) {
-                s.setString(1, user.value());
-                s.setString(2, room);
-                s.setString(3, type);
-                s.setString(4, json);
-                s.setLong(5, position);
-                s.executeUpdate();
-            }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO account_data (user_id, room_id, type, content, stream_position) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, room_id, type) DO UPDATE SET content = excluded.content,
+                    stream_position = excluded.stream_position""")) {
+            s.setString(1, user.value());
+            s.setString(2, room);
+            s.setString(3, type);
+            s.setString(4, json);
+            s.setLong(5, position);
+            s.executeUpdate();
         }
         return position;
     }

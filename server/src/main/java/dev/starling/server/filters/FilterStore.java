@@ -22,6 +22,19 @@ final class FilterStore {
 
     long add(UserId user, ObjectNode filter) {
         String json = CanonicalJson.encodeToString(filter);
+        // Two concurrent uploads may take the same next ID (PostgreSQL): the loser's insert fails; try again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return insert(user, json);
+            } catch (dev.starling.server.storage.StorageException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long insert(UserId user, String json) {
         return db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT filter_id FROM filters WHERE user_id = ? AND json = ?")) {

@@ -57,8 +57,19 @@ final class LenientJson {
             throw new MatrixException(ErrorCode.M_NOT_JSON, "content is not JSON");
         }
         if (node instanceof ObjectNode object) {
+            requireFinite(object);
             return object;
         }
         throw new MatrixException(ErrorCode.M_BAD_JSON, "expected a JSON object at the top level");
+    }
+
+    /** A float beyond the range of a double (1e400) would be written back as Infinity, which is not JSON. */
+    private static void requireFinite(JsonNode node) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new MatrixException(ErrorCode.M_BAD_JSON, "number out of range");
+        }
+        if (node.isContainerNode()) {
+            node.forEach(LenientJson::requireFinite);
+        }
     }
 }

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Receipts on disk (table {@code receipts}, migration V5): the latest receipt per (room, type, user, thread),
@@ -25,40 +24,27 @@ public final class ReceiptStore {
     /** One stored receipt; {@code threadId} is empty for an unthreaded receipt. */
     record Receipt(RoomId roomId, String type, UserId user, String threadId, String eventId, long ts, long position) {}
 
-    /** Stores the receipt unless one at a later event exists; returns whether it changed anything. */
+    /**
+     * Stores the receipt unless one at the same or a later event exists; returns whether it changed anything. One
+     * upsert, so two devices sending the same receipt at once cannot collide.
+     */
     static boolean put(Connection c, RoomId roomId, String type, UserId user, String threadId, String eventId,
             long eventOrdering, long ts) throws SQLException {
-        OptionalLong existing = OptionalLong.empty();
-        try (PreparedStatement s = c.prepareStatement("SELECT event_ordering FROM receipts"
-                + " WHERE room_id = ? AND receipt_type = ? AND user_id = ? AND thread_id = ?")) {
-            bindKey(s, roomId, type, user, threadId);
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    existing = OptionalLong.of(r.getLong(1));
-                }
-            }
-        }
-        if (existing.isPresent() && existing.getAsLong() >= eventOrdering) {
-            return false;
-        }
         long position = StreamPositions.next(c);
-        String sql = existing.isPresent()
-                ? "UPDATE receipts SET event_id = ?, event_ordering = ?, ts = ?, stream_position = ?"
-                        + " WHERE room_id = ? AND receipt_type = ? AND user_id = ? AND thread_id = ?"
-                : "INSERT INTO receipts (event_id, event_ordering, ts, stream_position, room_id, receipt_type,"
-                        + " user_id, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, eventId);
-            s.setLong(2, eventOrdering);
-            s.setLong(3, ts);
-            s.setLong(4, position);
-            s.setString(5, roomId.value());
-            s.setString(6, type);
-            s.setString(7, user.value());
-            s.setString(8, threadId);
-            s.executeUpdate();
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO receipts (room_id, receipt_type, user_id, thread_id, event_id, event_ordering, ts,
+                    stream_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (room_id, receipt_type, user_id, thread_id) DO UPDATE SET event_id = excluded.event_id,
+                    event_ordering = excluded.event_ordering, ts = excluded.ts,
+                    stream_position = excluded.stream_position
+                WHERE excluded.event_ordering > receipts.event_ordering""")) {
+            bindKey(s, roomId, type, user, threadId);
+            s.setString(5, eventId);
+            s.setLong(6, eventOrdering);
+            s.setLong(7, ts);
+            s.setLong(8, position);
+            return s.executeUpdate() > 0;
         }
-        return true;
     }
 
     /** Receipts of the rooms changed in {@code (after, upTo]}. */

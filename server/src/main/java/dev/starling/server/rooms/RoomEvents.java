@@ -107,7 +107,7 @@ public final class RoomEvents {
     /** What the push rules of {@code user} read of the room's current state. */
     public PushContext pushContext(RoomId roomId, UserId user) {
         return db.read(c -> {
-            long joined = RoomStore.joinedMemberEvents(c, roomId).size();
+            long joined = joinedCount(c, roomId);
             Optional<String> displayName = stateContent(c, roomId, new StateKey(EventTypes.MEMBER, user.value()))
                     .map(content -> content.path("displayname"))
                     .filter(JsonNode::isTextual).map(JsonNode::asText).filter(name -> !name.isEmpty());
@@ -130,6 +130,17 @@ public final class RoomEvents {
             }
             return new PushContext(joined, displayName, levels, privileged);
         });
+    }
+
+    private static long joinedCount(Connection c, RoomId roomId) throws SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM current_state"
+                + " WHERE room_id = ? AND type = 'm.room.member' AND membership = 'join'")) {
+            s.setString(1, roomId.value());
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     private static Optional<JsonNode> stateContent(Connection c, RoomId roomId, StateKey key) throws SQLException {

@@ -130,6 +130,11 @@ class AccountDataHttpTest {
             assertThat(event.errcode()).isEqualTo("M_BAD_JSON");
             Reply duplicate = server.put(global(ALICE, "org.example.dup"), "{\"a\":1,\"a\":2}", p.alice());
             assertThat(duplicate.errcode()).as("lenient about floats only").isEqualTo("M_BAD_JSON");
+            Reply infinite = server.put(global(ALICE, "org.example.inf"), "{\"a\":1e400}", p.alice());
+            assertThat(infinite.errcode()).as("no float beyond a double").isEqualTo("M_BAD_JSON");
+            Reply trailing = server.put(global(ALICE, "org.example.trail"), "{} {}", p.alice());
+            assertThat(trailing.errcode()).isEqualTo("M_NOT_JSON");
+            assertThat(server.get(global(ALICE, "org.example.inf"), p.alice()).status()).isEqualTo(404);
         }
     }
 
