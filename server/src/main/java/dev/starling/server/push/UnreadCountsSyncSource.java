@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@code rooms.join}. Counts are computed when asked rather than stored per event: the user's push rules are
  * applied to the room's events after the user's read-up-to mark (their {@code m.read} or
  * {@code m.read.private} receipt, whichever is ahead; without one, their join), up to the sync's position,
- * newest first and at most {@link #MAX_EVALUATED} of them, skipping their own. So the counts saturate at that
+ * newest first and at most {@link #MAX_EVALUATED} of them, stopping at the user's own latest event (sending one
+ * marks everything before it read, as a receipt would). So the counts saturate at that
  * many, and a room costs one bounded read. A count is derived data: it never makes a waiting sync return.
  */
 public final class UnreadCountsSyncSource implements SyncSource {
@@ -74,7 +75,9 @@ public final class UnreadCountsSyncSource implements SyncSource {
         RoomEvents.PushContext context = rooms.pushContext(roomId, user);
         for (RoomEvents.PositionedEvent event : events) {
             if (event.event().path("sender").asText().equals(user.value())) {
-                continue;
+                // "When the user updates their read receipt (either by using the API or by sending an event),
+                // notifications prior to and including that event MUST be marked as read" (§ Push notifications).
+                break;
             }
             Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset, event.event(), user, context);
             if (rule.isPresent() && rule.get().notifies()) {
