@@ -67,11 +67,6 @@ public final class EventTypeFilter {
         return !notRooms.contains(roomId) && rooms.map(list -> list.contains(roomId)).orElse(true);
     }
 
-    /** Whether the room passes and no type could: {@code types: []} filters the whole section out. */
-    public boolean excludesEverything() {
-        return types.map(List::isEmpty).orElse(false);
-    }
-
     private static Optional<List<String>> strings(JsonNode node) {
         if (!node.isArray()) {
             return Optional.empty();

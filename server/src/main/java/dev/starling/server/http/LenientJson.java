@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.json.CanonicalJson;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -52,8 +51,6 @@ final class LenientJson {
             if (message.startsWith("Duplicate field")) {
                 throw new MatrixException(ErrorCode.M_BAD_JSON, "duplicate key in JSON object");
             }
-            throw new MatrixException(ErrorCode.M_NOT_JSON, "content is not JSON");
-        } catch (IOException e) {
             throw new MatrixException(ErrorCode.M_NOT_JSON, "content is not JSON");
         }
         if (node instanceof ObjectNode object) {
