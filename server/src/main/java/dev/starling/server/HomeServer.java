@@ -28,9 +28,9 @@ import dev.starling.server.storage.Database;
 import dev.starling.server.sync.EphemeralStream;
 import dev.starling.server.sync.Notifier;
 import dev.starling.server.sync.SyncApi;
-import dev.starling.server.sync.SyncFilters;
 import dev.starling.server.todevice.ToDeviceApi;
 import dev.starling.server.todevice.ToDeviceSyncSource;
+import dev.starling.server.sync.SyncSource;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
 import dev.starling.server.users.AccountsApi;
@@ -38,6 +38,19 @@ import dev.starling.server.users.DeviceStore;
 import dev.starling.server.users.PasswordHasher;
 import dev.starling.server.users.PasswordReauth;
 import dev.starling.server.users.UserStore;
+import dev.starling.server.accountdata.AccountDataApi;
+import dev.starling.server.accountdata.AccountDataSyncSource;
+import dev.starling.server.filters.FiltersApi;
+import dev.starling.server.push.PushRules;
+import dev.starling.server.push.PushRulesApi;
+import dev.starling.server.push.PushRulesSyncSource;
+import dev.starling.server.push.UnreadCountsSyncSource;
+import dev.starling.server.receipts.ReceiptsApi;
+import dev.starling.server.receipts.ReceiptsSyncSource;
+import dev.starling.server.rooms.RoomEvents;
+import dev.starling.server.typing.Typing;
+import dev.starling.server.typing.TypingApi;
+import dev.starling.server.typing.TypingSyncSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -131,8 +144,18 @@ public final class HomeServer implements AutoCloseable {
             ToDeviceApi toDeviceApi = new ToDeviceApi(config.serverName(), database, notifier, clock);
             DevicesApi devicesApi = new DevicesApi(database, deviceStore, reauth, deviceLists);
             BackupApi backupApi = new BackupApi(database);
-            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY,
-                    List.of(new ToDeviceSyncSource(database), new KeysSyncSource(database, deviceLists)));
+            // The per-user and per-room side channels of /sync: typing, receipts, account data, push, filters.
+            RoomEvents roomEvents = new RoomEvents(database);
+            Typing typing = new Typing(ephemeral, notifier);
+            PushRules pushRules = new PushRules(database, notifier);
+            FiltersApi filters = new FiltersApi(database);
+            List<SyncSource> sources = List.of(new ToDeviceSyncSource(database),
+                    new KeysSyncSource(database, deviceLists), new TypingSyncSource(typing),
+                    new ReceiptsSyncSource(database),
+                    new AccountDataSyncSource(database), new PushRulesSyncSource(database, pushRules),
+                    // last: it counts the unread notifications of the rooms the others put in the answer
+                    new UnreadCountsSyncSource(database, roomEvents, pushRules));
+            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, filters, sources);
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
@@ -140,12 +163,15 @@ public final class HomeServer implements AutoCloseable {
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
-                    ClientServerRoutes.withE2ee(ClientServerRoutes.router(discovery, accountsApi, rooms.api(),
+                    ClientServerRoutes.router(new ClientServerRoutes.Apis(discovery, accountsApi, rooms.api(),
                             rooms.membershipApi(), rooms.messagesApi(), sync,
                             new AliasesApi(config.serverName(), database, clock, rooms.access()),
                             new DirectoryApi(config.serverName(), database, clock, rooms.access()),
-                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access()), media),
-                            keysApi, crossSigningApi, toDeviceApi, devicesApi, backupApi), accounts);
+                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access()), media,
+                            keysApi, crossSigningApi, toDeviceApi, devicesApi, backupApi, new TypingApi(typing, roomEvents),
+                            new ReceiptsApi(database, roomEvents, notifier, clock),
+                            new AccountDataApi(database, notifier, pushRules::accountData),
+                            new PushRulesApi(pushRules), filters)), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

@@ -151,6 +151,14 @@ public final class MatrixRequest {
         return CanonicalJson.parseObject(body());
     }
 
+    /**
+     * The body as a JSON object that may hold floats: for client data that never becomes part of an event
+     * (account data, room tags). Everything else is refused as by {@link #jsonBody()}; see {@link LenientJson}.
+     */
+    public ObjectNode jsonBodyAllowingFloats() {
+        return LenientJson.parseObject(body());
+    }
+
     /** Like {@link #jsonBody()}, but an empty body is {@code {}} (for {@code /logout} and the like). */
     public ObjectNode jsonBodyOrEmpty() {
         byte[] bytes = body();

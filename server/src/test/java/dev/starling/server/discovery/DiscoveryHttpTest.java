@@ -3,82 +3,88 @@ package dev.starling.server.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.starling.protocol.crypto.SigningKey;
-import dev.starling.protocol.id.KeyId;
-import dev.starling.protocol.id.ServerName;
-import dev.starling.server.ClientServerRoutes;
-import dev.starling.server.http.HttpServerConfig;
-import dev.starling.server.http.TestServer;
-import dev.starling.server.media.MediaApi;
-import dev.starling.server.media.MediaRepository;
-import dev.starling.server.rooms.Rooms;
-import dev.starling.server.storage.Database;
-import dev.starling.server.storage.DatabaseConfig;
-import dev.starling.server.users.Accounts;
-import dev.starling.server.users.AccountsApi;
-import dev.starling.server.users.DeviceStore;
-import dev.starling.server.users.PasswordHasher;
-import dev.starling.server.users.UserStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.server.TestHomeServer;
+import dev.starling.server.storage.Backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Discovery through the real route table: well-known, versions, capabilities. */
+/** Discovery through the whole server's route table: well-known, versions, capabilities. */
 class DiscoveryHttpTest {
-    private static TestServer server;
-    private static Database database;
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestHomeServer server;
+    private static String aliceToken;
+
+    private record Reply(int status, String body, Map<String, List<String>> headers) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String errcode() {
+            return json().path("errcode").asText(null);
+        }
+
+        Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                    .flatMap(h -> h.getValue().stream()).findFirst();
+        }
+    }
 
     @BeforeAll
-    static void start(@TempDir Path dir) {
-        database = Database.open(DatabaseConfig.sqlite(dir));
-        SecureRandom random = new SecureRandom();
-        Accounts accounts = new Accounts(ServerName.parse("example.org"), new UserStore(database, Clock.systemUTC()),
-                new DeviceStore(database, Clock.systemUTC()), new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), random),
-                random);
-        AccountsApi accountsApi = new AccountsApi(accounts, new AccountsApi.RegistrationPolicy(false, List.of()),
-                Clock.systemUTC(), random);
-        Rooms rooms = new Rooms(ServerName.parse("example.org"),
-                SigningKey.generate(KeyId.ed25519("test"), random), database, Clock.systemUTC(), random, user -> false);
-        server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
-                ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
-                        rooms.api(), rooms.membershipApi(), rooms.messagesApi(),
-                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()),
-                        new dev.starling.server.aliases.AliasesApi(ServerName.parse("example.org"), database,
-                                Clock.systemUTC(), rooms.access()),
-                        new dev.starling.server.aliases.DirectoryApi(ServerName.parse("example.org"), database,
-                                Clock.systemUTC(), rooms.access()),
-                        new dev.starling.server.profile.ProfileApi(ServerName.parse("example.org"),
-                                new dev.starling.server.profile.ProfileStore(database), user -> false, rooms.access()),
-                        new MediaApi(ServerName.parse("example.org"), new MediaRepository(database, dir.resolve("media"),
-                                1024, MediaRepository.defaultMaxImagePixels(), Clock.systemUTC(), random)))
-                        .routes());
+    static void start() {
+        server = TestHomeServer.start(Backend.SQLITE, true, List.of());
+        aliceToken = server.register("alice", "password-alice").json().path("access_token").asText();
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        database.close();
+    }
+
+    private static Reply get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response.headers().map());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void wellKnownNamesTheBaseUrlWithCors() {
-        TestServer.Reply reply = server.get("/.well-known/matrix/client");
+        Reply reply = get("/.well-known/matrix/client");
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().path("m.homeserver").path("base_url").asText()).isEqualTo("https://matrix.example.org");
+        assertThat(reply.json().path("m.homeserver").path("base_url").asText()).isEqualTo("http://example.org");
         assertThat(reply.header("Access-Control-Allow-Origin")).contains("*");
         assertThat(reply.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     }
 
     @Test
     void versionsAdvertisesTheOneListUpToV111WithAuthenticatedMedia() {
-        TestServer.Reply reply = server.get("/_matrix/client/versions");
+        Reply reply = get("/_matrix/client/versions");
         assertThat(reply.status()).isEqualTo(200);
         List<String> versions = new ArrayList<>();
         reply.json().path("versions").forEach(v -> versions.add(v.asText()));
@@ -88,21 +94,21 @@ class DiscoveryHttpTest {
 
     @Test
     void versionsAnswersWithOrWithoutAToken() {
-        assertThat(server.get("/_matrix/client/versions", "Authorization", "Bearer " + TestServer.ALICE_TOKEN)
+        assertThat(get("/_matrix/client/versions", "Authorization", "Bearer " + aliceToken)
                 .status()).isEqualTo(200);
     }
 
     @Test
     void capabilitiesNeedsAToken() {
-        assertThat(server.get("/_matrix/client/v3/capabilities").errcode()).isEqualTo("M_MISSING_TOKEN");
-        assertThat(server.get("/_matrix/client/v3/capabilities", "Authorization", "Bearer nope").errcode())
+        assertThat(get("/_matrix/client/v3/capabilities").errcode()).isEqualTo("M_MISSING_TOKEN");
+        assertThat(get("/_matrix/client/v3/capabilities", "Authorization", "Bearer nope").errcode())
                 .isEqualTo("M_UNKNOWN_TOKEN");
     }
 
     @Test
     void capabilitiesListsTheSupportedRoomVersionsWithTwelveAsDefault() {
-        TestServer.Reply reply = server.get("/_matrix/client/v3/capabilities",
-                "Authorization", "Bearer " + TestServer.ALICE_TOKEN);
+        Reply reply = get("/_matrix/client/v3/capabilities",
+                "Authorization", "Bearer " + aliceToken);
         assertThat(reply.status()).isEqualTo(200);
         JsonNode roomVersions = reply.json().path("capabilities").path("m.room_versions");
         assertThat(roomVersions.path("default").asText()).isEqualTo("12");
@@ -114,7 +120,7 @@ class DiscoveryHttpTest {
 
     @Test
     void anUnknownClientEndpointIsUnrecognized() {
-        assertThat(server.get("/_matrix/client/v3/voip/turnServer", "Authorization", "Bearer " + TestServer.ALICE_TOKEN).status())
+        assertThat(get("/_matrix/client/v3/voip/turnServer", "Authorization", "Bearer " + aliceToken).status())
                 .isEqualTo(404);
     }
 

@@ -161,6 +161,10 @@ class SyncHttpTest {
                 assertThat(reply.status()).as(query).isEqualTo(400);
                 assertThat(reply.errcode()).as(query).isEqualTo("M_INVALID_PARAM");
             }
+            // An uploaded filter's ID works; an unknown one is refused (filters.FiltersApi).
+            assertThat(server.get(V3 + "/sync?filter=0", alice).errcode()).isEqualTo("M_INVALID_PARAM");
+            assertThat(server.post(V3 + "/user/" + path("@alice:example.org") + "/filter", "{}", alice).json()
+                    .path("filter_id").asText()).isEqualTo("0");
             assertThat(server.get(V3 + "/sync?filter=0", alice).status()).isEqualTo(200);
         }
     }

@@ -1,0 +1,92 @@
+package dev.starling.server.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.receipts.ReceiptStore;
+import dev.starling.server.rooms.RoomEvents;
+import dev.starling.server.storage.Database;
+import dev.starling.server.sync.SyncRequest;
+import dev.starling.server.sync.SyncResponse;
+import dev.starling.server.sync.SyncSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code unread_notifications} ({@code notification_count}, {@code highlight_count}) in every joined room of a
+ * /sync answer (Client-Server API § Receiving notifications). Must run after the sources that fill
+ * {@code rooms.join}. Counts are computed when asked rather than stored per event: the user's push rules are
+ * applied to the room's events after the user's read-up-to mark (their {@code m.read} or
+ * {@code m.read.private} receipt, whichever is ahead; without one, their join), up to the sync's position,
+ * newest first and at most {@link #MAX_EVALUATED} of them, stopping at the user's own latest event (sending one
+ * marks everything before it read, as a receipt would). So the counts saturate at that
+ * many, and a room costs one bounded read. A count is derived data: it never makes a waiting sync return.
+ */
+public final class UnreadCountsSyncSource implements SyncSource {
+    /** The most events evaluated per room and sync. */
+    public static final int MAX_EVALUATED = 100;
+
+    private final Database db;
+    private final RoomEvents rooms;
+    private final PushRules rules;
+
+    public UnreadCountsSyncSource(Database db, RoomEvents rooms, PushRules rules) {
+        this.db = db;
+        this.rooms = rooms;
+        this.rules = rules;
+    }
+
+    @Override
+    public boolean write(SyncRequest request, SyncResponse response) {
+        JsonNode join = response.body().path("rooms").path("join");
+        if (!join.isObject() || join.isEmpty()) {
+            return false;
+        }
+        UserId user = request.user();
+        List<PushRule> ruleset = rules.ruleset(user);
+        java.util.Set<RoomId> joined = new java.util.HashSet<>(request.joinedRooms());
+        List<String> ids = new ArrayList<>();
+        join.fieldNames().forEachRemaining(ids::add);
+        for (String id : ids) {
+            RoomId roomId = RoomId.parse(id);
+            if (!joined.contains(roomId)) {
+                continue;
+            }
+            long[] counts = counts(user, roomId, ruleset, request.upTo().position());
+            ObjectNode unread = response.joinedRoom(roomId).putObject("unread_notifications");
+            unread.put("notification_count", counts[0]);
+            unread.put("highlight_count", counts[1]);
+        }
+        return false;
+    }
+
+    /** {notifications, highlights} for the user's unread events of the room up to {@code upTo}. */
+    long[] counts(UserId user, RoomId roomId, List<PushRule> ruleset, long upTo) {
+        long read = db.read(c -> ReceiptStore.readUpTo(c, user, roomId));
+        long from = Math.max(read, rooms.membershipPosition(user, roomId).orElse(0L));
+        long notifications = 0;
+        long highlights = 0;
+        List<RoomEvents.PositionedEvent> events = rooms.newestEvents(roomId, from, upTo, MAX_EVALUATED);
+        if (events.isEmpty()) {
+            return new long[] {0, 0};
+        }
+        RoomEvents.PushContext context = rooms.pushContext(roomId, user);
+        for (RoomEvents.PositionedEvent event : events) {
+            if (event.event().path("sender").asText().equals(user.value())) {
+                // "When the user updates their read receipt (either by using the API or by sending an event),
+                // notifications prior to and including that event MUST be marked as read" (§ Push notifications).
+                break;
+            }
+            Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset, event.event(), user, context);
+            if (rule.isPresent() && rule.get().notifies()) {
+                notifications++;
+                if (rule.get().highlights()) {
+                    highlights++;
+                }
+            }
+        }
+        return new long[] {notifications, highlights};
+    }
+}
