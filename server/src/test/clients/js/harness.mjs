@@ -5,7 +5,8 @@
 // A script exports nothing; it ends with `await main(import.meta.url, run, DOC)` where
 // `async function run(url, serverName, report)` drives the clients. The report is one JSON object on stdout:
 // {"matrix_js_sdk": version, "crypto_wasm": version, "steps": {name: observed}, "failures": [...],
-//  "http": {"requests": n, "errors": ["METHOD /path -> status errcode", ...]}, "stand_ins": [...]};
+//  "http": {"requests": n, "uia_challenges": {"METHOD /path": n}, "errors": {"METHOD /path -> status errcode": {count, clients}}},
+//  "stand_ins": [...]} (paths with IDs and transaction IDs as {placeholders});
 // the exit code is 0 when every observation matched, 1 on any mismatch, crash or timeout, 2 on bad usage.
 // Logs go to stderr (the SDK logs through console.*, which is pointed at stderr here).
 
@@ -61,8 +62,24 @@ export class Report {
         this.script = script;
         this.steps = {};
         this.failures = [];
-        this.http = { requests: 0, errors: [] };
+        this.http = { requests: 0, uia_challenges: {}, errors: {} };
         this.standIns = [];
+        /** Every error answer as {who, method, path, status, errcode}, for scripts to assert on. */
+        this.answers = [];
+    }
+
+    /** The error answers to `method` on a path matching `pathPattern` (a RegExp), oldest first. */
+    errorsFor(method, pathPattern) {
+        return this.answers.filter((a) => a.method === method && pathPattern.test(a.path));
+    }
+
+    httpError(who, method, path, status, errcode) {
+        this.answers.push({ who, method, path, status, errcode });
+        const key = `${method} ${template(path)} -> ${status} ${errcode ?? ""}`.trimEnd();
+        const entry = (this.http.errors[key] ??= { count: 0, clients: [] });
+        entry.count++;
+        if (!entry.clients.includes(who)) entry.clients.push(who);
+        console.error(`${this.script}: http ${who}: ${method} ${path} -> ${status} ${errcode ?? ""}`);
     }
 
     /** Records what a step showed: named values, or a Matrix error's errcode, HTTP status and message. */
@@ -92,9 +109,32 @@ export class Report {
         }
     }
 
+    /**
+     * Runs one phase of a scenario; an exception fails it (recorded like a mismatch) but not the phases after
+     * it, so that one run names everything that does not work yet. Returns the phase's result or undefined.
+     */
+    async phase(name, fn) {
+        try {
+            return await fn();
+        } catch (e) {
+            this.failures.push(`${name}: exception: ${e?.name ?? "Error"}: ${e?.message ?? e}`);
+            console.error(`${this.script}: phase ${name} failed:`, e?.stack ?? e);
+            return undefined;
+        }
+    }
+
     toJSON() {
         return { ...VERSIONS, steps: this.steps, failures: this.failures, http: this.http, stand_ins: this.standIns };
     }
+}
+
+/** A request path with its IDs and transaction IDs as placeholders, so that the same endpoint reads once. */
+function template(path) {
+    return decodeURIComponent(path)
+        .replace(/\/(send|sendToDevice)\/([^/]+)\/[^/]+$/, "/$1/$2/{txnId}")
+        .replace(/\/[@!$#][^/]+/g, (id) => `/{${{ "@": "userId", "!": "roomId", $: "eventId", "#": "alias" }[id[1]]}}`)
+        .replace(/\/room_keys\/keys\/\{roomId\}\/[^/]+$/, "/room_keys/keys/{roomId}/{sessionId}")
+        .replace(/\/room_keys\/version\/[^/]+$/, "/room_keys/version/{version}");
 }
 
 export function describeError(e) {
@@ -134,13 +174,12 @@ function recordingFetch(report, who) {
         const url = new URL(input instanceof Request ? input.url : String(input));
         const method = (init.method ?? "GET").toUpperCase();
         const path = url.pathname;
-        const line = `${method} ${decodeURIComponent(path)}`;
         report.http.requests++;
         let response;
         try {
             response = await fetch(input, init);
         } catch (e) {
-            if (e?.name !== "AbortError") report.http.errors.push(`${line} -> ${e?.name ?? "error"} (${who})`);
+            if (e?.name !== "AbortError") report.httpError(who, method, path, 0, e?.name ?? "error");
             throw e;
         }
         if (response.status < 400) return response;
@@ -151,12 +190,11 @@ function recordingFetch(report, who) {
             // not JSON
         }
         if (response.status === 401 && body.session && body.flows) {
-            report.http.uia_challenges = (report.http.uia_challenges ?? 0) + 1;
+            const key = `${method} ${template(path)}`;
+            report.http.uia_challenges[key] = (report.http.uia_challenges[key] ?? 0) + 1;
             return response;
         }
-        const entry = `${line} -> ${response.status} ${body.errcode ?? ""}`.trimEnd();
-        report.http.errors.push(`${entry} (${who})`);
-        console.error(`${report.script}: http ${who}: ${entry}`);
+        report.httpError(who, method, decodeURIComponent(path), response.status, body.errcode);
         const standIn = STAND_INS.find((s) => s.matches(method, path));
         if (standIn && response.status === 404 && body.errcode === "M_UNRECOGNIZED") {
             if (!report.standIns.includes(standIn.name)) report.standIns.push(standIn.name);
@@ -235,15 +273,27 @@ export async function login(report, url, name, password = PASSWORD) {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `condition` every 50 ms until it is truthy (returns it) or `timeoutMs` passes (returns false). */
-export async function waitFor(condition, timeoutMs = 15_000) {
+/**
+ * Polls `condition` every `intervalMs` until it is truthy (returns it) or `timeoutMs` passes (returns false).
+ * Poll the SDK's own state often and the server (an HTTP request per poll) every 250 ms or more.
+ */
+export async function waitFor(condition, timeoutMs = 15_000, intervalMs = 50) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = await condition();
         if (value) return value;
         if (Date.now() > deadline) return false;
-        await sleep(50);
+        await sleep(intervalMs);
     }
+}
+
+/** `promise`, or a rejection naming `what` once `ms` pass first: no single step can hang a script. */
+export function within(ms, what, promise) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Starts the client's /sync loop and waits for its first sync to be processed (state PREPARED). */

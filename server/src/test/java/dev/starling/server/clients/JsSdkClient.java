@@ -34,6 +34,15 @@ final class JsSdkClient {
     /** One script's whole run; the scripts bound themselves to 150 s (harness.mjs). */
     static final Duration TIMEOUT = Duration.ofSeconds(180);
     static final int NODE_MIN_MAJOR = 18;
+    /**
+     * Endpoints the SDK cannot start its sync loop without that this server does not serve yet: the harness
+     * answers them in the server's place (only on 404 M_UNRECOGNIZED) and reports them under
+     * {@code stand_ins}; the tests allow only these. Remove each one as soon as the server serves it, so that
+     * the tests then prove the server's own answer.
+     */
+    static final Set<String> NOT_YET_SERVED = Set.of(
+            "GET /_matrix/client/v3/pushrules/",
+            "POST /_matrix/client/v3/user/{userId}/filter");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicBoolean warned = new AtomicBoolean();
@@ -75,10 +84,10 @@ final class JsSdkClient {
             return names;
         }
 
-        /** Every error answer the SDK got ("METHOD /path -> status errcode (who)"), for the test's log. */
+        /** Every kind of error answer the SDK got ("METHOD /path -> status errcode"), for the test's log. */
         List<String> httpErrors() {
             List<String> errors = new ArrayList<>();
-            report.path("http").path("errors").forEach(n -> errors.add(n.asText()));
+            report.path("http").path("errors").fieldNames().forEachRemaining(errors::add);
             return errors;
         }
     }

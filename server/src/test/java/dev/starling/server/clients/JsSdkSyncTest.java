@@ -7,7 +7,6 @@ import dev.starling.server.TestHomeServer;
 import dev.starling.server.storage.Backend;
 import dev.starling.server.storage.OnEveryDatabase;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Rooms, sync and history through the real matrix-js-sdk (server/src/test/clients/js/sync.mjs): two users
@@ -16,15 +15,6 @@ import java.util.Set;
  * back through /messages to the room's creation, against a whole homeserver on every database.
  */
 class JsSdkSyncTest {
-    /**
-     * Endpoints the SDK cannot start its sync loop without that this server does not serve yet: the harness
-     * answers them in the server's place (only on 404 M_UNRECOGNIZED) and reports it. Remove each one here
-     * as soon as the server serves it, so that the test then proves the server's own answer.
-     */
-    static final Set<String> NOT_YET_SERVED = Set.of(
-            "GET /_matrix/client/v3/pushrules/",
-            "POST /_matrix/client/v3/user/{userId}/filter");
-
     @OnEveryDatabase
     void jsSdkSyncsAndPaginates(Backend backend) {
         JsSdkClient js = JsSdkClient.require();
@@ -34,7 +24,7 @@ class JsSdkSyncTest {
 
             assertThat(run.report().path("failures")).as(run.describe()).isEmpty();
             assertThat(run.exitCode()).as(run.describe()).isZero();
-            assertThat(NOT_YET_SERVED).as("stand-ins used\n" + run.describe()).containsAll(run.standIns());
+            assertThat(JsSdkClient.NOT_YET_SERVED).as("stand-ins used\n" + run.describe()).containsAll(run.standIns());
             JsonNode steps = run.report().path("steps");
             assertThat(steps.path("register alice").path("user_id").asText()).isEqualTo("@alice:example.org");
             assertThat(steps.path("bob sees the invite").path("invited").asBoolean()).isTrue();
