@@ -5,10 +5,11 @@ const DOC = `
 
 Alice and Bob register (user-interactive auth, m.login.dummy) and log in on a new device; each starts the
 Rust crypto (in memory) and the SDK's /sync loop, and the SDK uploads the device's keys. Each bootstraps
-cross-signing, answering user-interactive auth with the account password when the server asks, and sees
-the other's device signed by its owner. Alice creates a room with m.room.encryption and invites Bob, who
-joins; they take turns sending 3 messages each, each one decrypted in the other's timeline, while the server
-holds only m.room.encrypted events. With no key backup, the server answers GET /room_keys/version with
+cross-signing, answering user-interactive auth with the account password when the server asks. Alice
+creates a room with m.room.encryption and invites Bob, who joins; each sees the other's device signed by its
+owner (the SDK tracks the device lists of the users it shares a room with); they take turns sending 3
+messages each, each one decrypted in the other's timeline, while the server holds only m.room.encrypted
+events. With no key backup, the server answers GET /room_keys/version with
 404 M_NOT_FOUND and the SDK reports no backup; Alice then creates a backup (resetKeyBackup) and her room
 keys reach the server. Last, Alice replaces her cross-signing keys, which the server must guard with
 user-interactive auth (the password).
@@ -121,19 +122,6 @@ async function run(url, serverName, report) {
                 report.expect(r.step, r.uia.challenged === r.uia.answered, "every UIA challenge answered");
             }
         });
-        await report.phase("cross-signed devices", async () => {
-            for (const [name, c, other] of people) {
-                const step = `${name} sees the other's device signed by its owner`;
-                const verdict = await waitFor(async () => {
-                    await within(STEP_MS, "getUserDeviceInfo", c.getCrypto().getUserDeviceInfo([other.getUserId()], true));
-                    const s = await c.getCrypto().getDeviceVerificationStatus(other.getUserId(), other.getDeviceId());
-                    return s?.signedByOwner ? s : null;
-                }, STEP_MS, 250);
-                report.step(step, { signed_by_owner: !!verdict });
-                report.expect(step, verdict, "the device signed by its owner's self-signing key");
-            }
-        });
-
         const roomId = await report.phase("encrypted room", async () => {
             const { room_id: id } = await alice.createRoom({
                 name: "Secret",
@@ -149,6 +137,21 @@ async function run(url, serverName, report) {
             report.step("alice and bob share an encrypted room", { room_id: id, invited: !!invited, joined: !!joined });
             report.expect("alice and bob share an encrypted room", joined, "both joined, encryption on for both");
             return joined ? id : undefined;
+        });
+
+        await report.phase("cross-signed devices", async () => {
+            for (const [name, c, other] of people) {
+                const step = `${name} sees the other's device signed by its owner`;
+                const verdict = await waitFor(async () => {
+                    await within(STEP_MS, "getUserDeviceInfo", c.getCrypto().getUserDeviceInfo([other.getUserId()], true));
+                    const s = await c.getCrypto().getDeviceVerificationStatus(other.getUserId(), other.getDeviceId());
+                    return s?.signedByOwner ? s : null;
+                }, STEP_MS, 250);
+                const last = await c.getCrypto().getDeviceVerificationStatus(other.getUserId(), other.getDeviceId());
+                const identity = await c.getCrypto().getUserVerificationStatus(other.getUserId());
+                report.step(step, { signed_by_owner: !!verdict, device: last, identity });
+                report.expect(step, verdict, "the device signed by its owner's self-signing key");
+            }
         });
 
         const sent = [];
