@@ -1,15 +1,21 @@
 package dev.starling.server;
 
+import dev.starling.server.backup.BackupApi;
+import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
+import dev.starling.server.keys.CrossSigningApi;
+import dev.starling.server.keys.KeysApi;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.sync.SyncApi;
+import dev.starling.server.todevice.ToDeviceApi;
 import dev.starling.server.users.AccountsApi;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,5 +69,47 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/joined_rooms", membership::joinedRooms),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/members", membership::members),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/joined_members", membership::joinedMembers)));
+    }
+
+    /**
+     * {@code base} with the end-to-end encryption routes added: keys, cross-signing, to-device, devices and key
+     * backup (Client-Server API § End-to-end encryption, § Send-to-Device messaging, § Device management).
+     */
+    public static Router withE2ee(Router base, KeysApi keys, CrossSigningApi crossSigning, ToDeviceApi toDevice,
+            DevicesApi devices, BackupApi backup) {
+        List<Route> all = new ArrayList<>(base.routes());
+        all.addAll(List.of(
+                // keys: device keys, one-time and fallback keys, cross-signing
+                Route.post("/_matrix/client/v3/keys/upload", keys::upload),
+                Route.post("/_matrix/client/v3/keys/query", keys::query),
+                Route.post("/_matrix/client/v3/keys/claim", keys::claim),
+                Route.get("/_matrix/client/v3/keys/changes", keys::changes),
+                Route.post("/_matrix/client/v3/keys/device_signing/upload", crossSigning::uploadKeys),
+                Route.post("/_matrix/client/v3/keys/signatures/upload", crossSigning::uploadSignatures),
+                // to-device messages
+                Route.put("/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", toDevice::send)
+                        .rateLimited(RateLimit.MESSAGES),
+                // devices
+                Route.get("/_matrix/client/v3/devices", devices::list),
+                Route.get("/_matrix/client/v3/devices/{deviceId}", devices::get),
+                Route.put("/_matrix/client/v3/devices/{deviceId}", devices::update),
+                Route.delete("/_matrix/client/v3/devices/{deviceId}", devices::delete),
+                Route.post("/_matrix/client/v3/delete_devices", devices::deleteMany),
+                // server-side key backup
+                Route.post("/_matrix/client/v3/room_keys/version", backup::createVersion),
+                Route.get("/_matrix/client/v3/room_keys/version", backup::currentVersion),
+                Route.get("/_matrix/client/v3/room_keys/version/{version}", backup::getVersion),
+                Route.put("/_matrix/client/v3/room_keys/version/{version}", backup::updateVersion),
+                Route.delete("/_matrix/client/v3/room_keys/version/{version}", backup::deleteVersion),
+                Route.get("/_matrix/client/v3/room_keys/keys", backup::getKeys),
+                Route.put("/_matrix/client/v3/room_keys/keys", backup::putKeys),
+                Route.delete("/_matrix/client/v3/room_keys/keys", backup::deleteKeys),
+                Route.get("/_matrix/client/v3/room_keys/keys/{roomId}", backup::getKeys),
+                Route.put("/_matrix/client/v3/room_keys/keys/{roomId}", backup::putKeys),
+                Route.delete("/_matrix/client/v3/room_keys/keys/{roomId}", backup::deleteKeys),
+                Route.get("/_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}", backup::getKeys),
+                Route.put("/_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}", backup::putKeys),
+                Route.delete("/_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}", backup::deleteKeys)));
+        return Router.of(all);
     }
 }

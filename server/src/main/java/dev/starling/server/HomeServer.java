@@ -2,11 +2,18 @@ package dev.starling.server;
 
 import dev.starling.protocol.crypto.SigningKey;
 import dev.starling.server.config.ServerConfig;
+import dev.starling.server.backup.BackupApi;
+import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
 import dev.starling.server.http.RateLimit;
+import dev.starling.server.keys.CrossSigningApi;
+import dev.starling.server.keys.DeviceLists;
+import dev.starling.server.keys.KeysApi;
+import dev.starling.server.keys.KeysSyncSource;
+import dev.starling.server.rooms.RoomMembers;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
@@ -15,11 +22,14 @@ import dev.starling.server.sync.EphemeralStream;
 import dev.starling.server.sync.Notifier;
 import dev.starling.server.sync.SyncApi;
 import dev.starling.server.sync.SyncFilters;
+import dev.starling.server.todevice.ToDeviceApi;
+import dev.starling.server.todevice.ToDeviceSyncSource;
 import dev.starling.server.storage.DatabaseConfig;
 import dev.starling.server.users.Accounts;
 import dev.starling.server.users.AccountsApi;
 import dev.starling.server.users.DeviceStore;
 import dev.starling.server.users.PasswordHasher;
+import dev.starling.server.users.PasswordReauth;
 import dev.starling.server.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,8 +104,9 @@ public final class HomeServer implements AutoCloseable {
         Database database = Database.open(databaseConfig);
         try {
             UserStore userStore = new UserStore(database, clock);
+            DeviceStore deviceStore = new DeviceStore(database, clock);
             Accounts accounts = new Accounts(config.serverName(), userStore,
-                    new DeviceStore(database, clock), new PasswordHasher(tuning.passwordCost(), random), random);
+                    deviceStore, new PasswordHasher(tuning.passwordCost(), random), random);
             AccountsApi accountsApi = new AccountsApi(accounts,
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
                     clock, random);
@@ -103,13 +114,23 @@ public final class HomeServer implements AutoCloseable {
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
                     user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier);
             EphemeralStream ephemeral = new EphemeralStream();
-            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY, List.of());
+            // E2EE: device keys and device lists, to-device messages, devices (keys, todevice, devices packages).
+            PasswordReauth reauth = new PasswordReauth(accounts, clock, random);
+            DeviceLists deviceLists = new DeviceLists(database, new RoomMembers(database), notifier);
+            KeysApi keysApi = new KeysApi(config.serverName(), database, deviceLists);
+            CrossSigningApi crossSigningApi = new CrossSigningApi(database, deviceLists, reauth);
+            ToDeviceApi toDeviceApi = new ToDeviceApi(config.serverName(), database, notifier, clock);
+            DevicesApi devicesApi = new DevicesApi(database, deviceStore, reauth, deviceLists);
+            BackupApi backupApi = new BackupApi(database);
+            SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY,
+                    List.of(new ToDeviceSyncSource(database), new KeysSyncSource(database, deviceLists)));
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
-                    ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
-                            rooms.messagesApi(), sync), accounts);
+                    ClientServerRoutes.withE2ee(ClientServerRoutes.router(discovery, accountsApi, rooms.api(),
+                            rooms.membershipApi(), rooms.messagesApi(), sync),
+                            keysApi, crossSigningApi, toDeviceApi, devicesApi, backupApi), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

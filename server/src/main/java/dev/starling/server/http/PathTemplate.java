@@ -101,7 +101,9 @@ record PathTemplate(String template, List<String> segments) {
                 return pa ? 1 : -1;
             }
         }
-        return 0;
+        // Templates of different lengths never match the same path; ordering them by length keeps the
+        // comparison transitive (a 0 here for a prefix broke List.sort's contract once routes multiplied).
+        return Integer.compare(a.segments.size(), b.segments.size());
     }
 
     private static boolean isParam(String segment) {

@@ -141,6 +141,22 @@ public final class Accounts implements Authenticator {
         return newSession(userId, deviceId, deviceDisplayName);
     }
 
+    /**
+     * Whether {@code password} is the user's (user-interactive auth, {@code m.login.password}); false for an
+     * unknown, remote or deactivated user, or one without a password. Takes as long whether or not the user exists.
+     */
+    public boolean checkPassword(UserId userId, String password) {
+        if (!userId.server().equals(serverName)
+                || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            return false;
+        }
+        Optional<User> user = users.get(userId);
+        Optional<String> stored = user.isPresent() && !user.get().deactivated() ? users.passwordHash(userId)
+                : Optional.empty();
+        boolean matches = passwords.verify(password, stored.orElse(decoyHash));
+        return stored.isPresent() && matches;
+    }
+
     /** Deletes the device of this access token, and so the token (POST /logout). */
     public void logout(AuthenticatedDevice device) {
         devices.delete(device.userId(), device.deviceId());

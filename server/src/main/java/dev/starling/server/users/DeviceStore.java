@@ -153,6 +153,25 @@ public final class DeviceStore {
         });
     }
 
+    /**
+     * Within a caller's transaction: deletes the device and its access tokens (so that other packages can
+     * delete what belongs to the device in the same transaction); false if there was no such device.
+     */
+    public static boolean deleteDevice(Connection c, UserId userId, DeviceId deviceId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?")) {
+            s.setString(1, userId.value());
+            s.setString(2, deviceId.value());
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM devices WHERE user_id = ? AND device_id = ?")) {
+            s.setString(1, userId.value());
+            s.setString(2, deviceId.value());
+            return s.executeUpdate() == 1;
+        }
+    }
+
     /** Deletes every device of the user and all their tokens ({@code /logout/all}); returns how many devices. */
     public int deleteAll(UserId userId) {
         return db.inTransaction(c -> deleteAllDevices(c, userId));

@@ -59,6 +59,15 @@ public final class UserInteractiveAuth {
      * @throws MatrixException {@code M_BAD_JSON} when {@code auth} is not an object
      */
     public Optional<ObjectNode> process(ObjectNode requestBody) {
+        return process(requestBody, stages);
+    }
+
+    /**
+     * As {@link #process(ObjectNode)}, with the stages checked by {@code requestStages} instead of the
+     * constructor's (for checks that depend on the request, such as the password of the authenticated user).
+     */
+    public Optional<ObjectNode> process(ObjectNode requestBody, Map<String, StageCheck> requestStages) {
+        Map<String, StageCheck> stages = requestStages;
         expireOldSessions();
         JsonNode authNode = requestBody.get("auth");
         if (authNode == null || authNode.isNull()) {

@@ -1,0 +1,148 @@
+package dev.starling.server.todevice;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.id.DeviceId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.protocol.json.CanonicalJson;
+import dev.starling.server.storage.StreamPositions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The to-device tables of migration V3, as static JDBC helpers that run in a caller's transaction. */
+public final class ToDeviceStore {
+    private ToDeviceStore() {}
+
+    /** A message waiting in a device's inbox. */
+    record Message(long position, UserId sender, String type, ObjectNode content) {}
+
+    /** A message to store: recipient device, sender, type, content. */
+    record Outgoing(UserId user, DeviceId device, UserId sender, String type, ObjectNode content) {}
+
+    /** Records the transaction ID; false when the device already used it (the request is a retry). */
+    static boolean recordTxn(Connection c, UserId user, DeviceId device, String txnId, long now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts) VALUES (?, ?, ?, ?)
+                ON CONFLICT (user_id, device_id, txn_id) DO NOTHING""")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setString(3, txnId);
+            s.setLong(4, now);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    static List<DeviceId> devices(Connection c, UserId user) throws SQLException {
+        List<DeviceId> devices = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT device_id FROM devices WHERE user_id = ?")) {
+            s.setString(1, user.value());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    devices.add(DeviceId.parse(r.getString(1)));
+                }
+            }
+        }
+        return devices;
+    }
+
+    /** Stores the messages at consecutive new stream positions. */
+    static void store(Connection c, List<Outgoing> messages) throws SQLException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        long position = StreamPositions.take(c, messages.size());
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO to_device_inbox (position, user_id, device_id, sender, type, content)
+                VALUES (?, ?, ?, ?, ?, ?)""")) {
+            for (Outgoing m : messages) {
+                s.setLong(1, position++);
+                s.setString(2, m.user().value());
+                s.setString(3, m.device().value());
+                s.setString(4, m.sender().value());
+                s.setString(5, m.type());
+                s.setString(6, CanonicalJson.encodeToString(m.content()));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /**
+     * Deletes the messages a sync answered with next_batch at {@code tokenPosition} delivered: all up to that
+     * position, or fewer if that answer hit the per-sync limit.
+     */
+    static void acknowledge(Connection c, UserId user, DeviceId device, long tokenPosition) throws SQLException {
+        long upTo = tokenPosition;
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT delivered_up_to FROM to_device_deliveries
+                WHERE user_id = ? AND device_id = ? AND token_position = ?""")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setLong(3, tokenPosition);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    upTo = Math.min(upTo, r.getLong(1));
+                }
+            }
+        }
+        delete(c, "DELETE FROM to_device_inbox WHERE user_id = ? AND device_id = ? AND position <= ?", user, device,
+                upTo);
+        // Older tokens are not used again once a newer one is.
+        delete(c, "DELETE FROM to_device_deliveries WHERE user_id = ? AND device_id = ? AND token_position < ?", user,
+                device, tokenPosition);
+    }
+
+    /** Up to {@code limit} messages of the device's inbox with positions at most {@code upTo}, oldest first. */
+    static List<Message> read(Connection c, UserId user, DeviceId device, long upTo, int limit) throws SQLException {
+        List<Message> messages = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT position, sender, type, content FROM to_device_inbox
+                WHERE user_id = ? AND device_id = ? AND position <= ? ORDER BY position LIMIT ?""")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setLong(3, upTo);
+            s.setInt(4, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    messages.add(new Message(r.getLong(1), UserId.parse(r.getString(2)), r.getString(3),
+                            CanonicalJson.parseObject(r.getString(4))));
+                }
+            }
+        }
+        return messages;
+    }
+
+    /** Records that the answer with next_batch at {@code tokenPosition} delivered messages only up to {@code upTo}. */
+    static void recordPartialDelivery(Connection c, UserId user, DeviceId device, long tokenPosition, long upTo)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO to_device_deliveries (user_id, device_id, token_position, delivered_up_to)
+                VALUES (?, ?, ?, ?) ON CONFLICT (user_id, device_id, token_position) DO NOTHING""")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setLong(3, tokenPosition);
+            s.setLong(4, upTo);
+            s.executeUpdate();
+        }
+    }
+
+    /** In a caller's transaction: deletes the device's pending messages and delivery records (device deleted). */
+    public static void deleteInbox(Connection c, UserId user, DeviceId device) throws SQLException {
+        delete(c, "DELETE FROM to_device_inbox WHERE user_id = ? AND device_id = ? AND position >= ?", user, device, 0);
+        delete(c, "DELETE FROM to_device_deliveries WHERE user_id = ? AND device_id = ? AND token_position >= ?", user,
+                device, 0);
+    }
+
+    private static void delete(Connection c, String sql, UserId user, DeviceId device, long position)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setLong(3, position);
+            s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.starling.server.todevice;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.server.storage.Database;
+import dev.starling.server.sync.SyncRequest;
+import dev.starling.server.sync.SyncResponse;
+import dev.starling.server.sync.SyncSource;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code to_device.events} of /sync (Client-Server API § Send-to-Device messaging): the syncing device's inbox,
+ * oldest first, at most {@link #LIMIT} per answer. A message is deleted only when a later sync's {@code since}
+ * is at or past the answer that delivered it, which proves the client got it (see README.md).
+ */
+public final class ToDeviceSyncSource implements SyncSource {
+    /** Messages per sync answer (as Synapse). */
+    public static final int LIMIT = 100;
+
+    private final Database db;
+
+    public ToDeviceSyncSource(Database db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    @Override
+    public boolean write(SyncRequest request, SyncResponse response) {
+        long upTo = request.upTo().position();
+        List<ToDeviceStore.Message> messages = db.inTransaction(c -> {
+            if (request.since().isPresent()) {
+                ToDeviceStore.acknowledge(c, request.user(), request.device(), request.since().get().position());
+            }
+            List<ToDeviceStore.Message> read = ToDeviceStore.read(c, request.user(), request.device(), upTo, LIMIT + 1);
+            if (read.size() > LIMIT) {
+                read = read.subList(0, LIMIT);
+                ToDeviceStore.recordPartialDelivery(c, request.user(), request.device(), upTo,
+                        read.get(LIMIT - 1).position());
+            }
+            return read;
+        });
+        if (messages.isEmpty()) {
+            return false;
+        }
+        ArrayNode events = response.section("to_device").putArray("events");
+        for (ToDeviceStore.Message message : messages) {
+            ObjectNode event = events.addObject();
+            event.put("sender", message.sender().value());
+            event.put("type", message.type());
+            event.set("content", message.content());
+        }
+        return true;
+    }
+}
