@@ -7,7 +7,6 @@ import dev.starling.server.TestHomeServer;
 import dev.starling.server.storage.Backend;
 import dev.starling.server.storage.OnEveryDatabase;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * End-to-end encryption through the real matrix-js-sdk with Element's Rust crypto
@@ -18,9 +17,6 @@ import org.junit.jupiter.api.Disabled;
  * and a cross-signing reset that the server guards with user-interactive auth.
  */
 class JsSdkE2eeTest {
-    @Disabled("needs the key endpoints being built on branch wt-keys: /keys/upload, /keys/query, /keys/claim, "
-            + "/keys/device_signing/upload, /keys/signatures/upload, /sendToDevice, to_device and device_lists in "
-            + "/sync, /room_keys/*; e2ee.mjs names every request that fails")
     @OnEveryDatabase
     void jsSdkEncryptsDecryptsAndBacksUpKeys(Backend backend) {
         JsSdkClient js = JsSdkClient.require();
