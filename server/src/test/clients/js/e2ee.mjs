@@ -9,10 +9,10 @@ cross-signing, answering user-interactive auth with the account password when th
 creates a room with m.room.encryption and invites Bob, who joins; each sees the other's device signed by its
 owner (the SDK tracks the device lists of the users it shares a room with); they take turns sending 3
 messages each, each one decrypted in the other's timeline, while the server holds only m.room.encrypted
-events. With no key backup, the server answers GET /room_keys/version with
-404 M_NOT_FOUND and the SDK reports no backup; Alice then creates a backup (resetKeyBackup) and her room
-keys reach the server. Last, Alice replaces her cross-signing keys, which the server must guard with
-user-interactive auth (the password).
+events. With no key backup, the server answers GET /room_keys/version with 404 M_NOT_FOUND and the SDK
+reports no backup; Alice then creates a backup (resetKeyBackup) and her room keys reach the server; a new
+device of hers restores them from the backup and decrypts the history. Last, Alice replaces her
+cross-signing keys, which the server must guard with user-interactive auth (the password).
 
 A phase that fails does not stop the phases after it, so one run names everything that does not work yet.
 Prints one JSON report on stdout (see harness.mjs; http.errors lists every endpoint that failed). Exits 0
@@ -244,11 +244,41 @@ async function run(url, serverName, report) {
                 "GET /room_keys/version to name the version and count the keys");
         });
 
+        // A new device of Alice's restores the room keys from the backup with the backup's key and decrypts the
+        // history it was not sent keys for: the server kept what was uploaded, byte for byte.
+        await report.phase("key backup restore", async () => {
+            const version = await alice.getCrypto().getActiveSessionBackupVersion();
+            const key = await alice.getCrypto().getSessionBackupPrivateKey();
+            if (!roomId || !version || !key) throw new Error("no room or no active backup to restore from");
+            const fresh = await login(report, url, "alice");
+            clients.push(fresh);
+            await fresh.initRustCrypto({ useIndexedDB: false });
+            await startAndWaitForSync(fresh);
+            await fresh.getCrypto().storeSessionBackupPrivateKey(key, version);
+            const step = "alice's new device restores the backup";
+            const result = await report.attempt(step, within(STEP_MS, "restoreKeyBackup", fresh.getCrypto().restoreKeyBackup()),
+                (r) => ({ total: r.total, imported: r.imported }));
+            const history = await waitFor(() => {
+                const bodies = timelineBodies(fresh.getRoom(roomId));
+                return sent.every((b) => bodies.includes(b)) ? bodies : null;
+            }, STEP_MS);
+            report.steps[step].decrypted = (history || timelineBodies(fresh.getRoom(roomId))).length;
+            report.expect(step, result?.imported > 0 && history, `the keys imported and all ${sent.length} messages decrypted`);
+        });
+
         // Replacing cross-signing keys must be guarded by user-interactive auth (spec: POST /keys/device_signing/upload).
         await report.phase("cross-signing reset", async () => {
+            const masterKey = async () => {
+                const r = await raw(alice, "POST", "/keys/query", undefined, { device_keys: { [alice.getUserId()]: [] } });
+                return JSON.stringify(r.body?.master_keys?.[alice.getUserId()]?.keys ?? null);
+            };
+            const before = await masterKey();
             const r = await bootstrap(report, "alice", alice, { setupNewCrossSigning: true });
+            const after = await masterKey();
+            report.steps[r.step].master_key_replaced = before !== "null" && after !== "null" && before !== after;
             report.expect(r.step, r.ok && r.uia.challenged >= 1 && r.uia.answered === r.uia.challenged
                 && (r.uia.flows ?? []).includes("m.login.password"), "a UIA challenge offering m.login.password, answered");
+            report.expect(r.step, report.steps[r.step].master_key_replaced, "/keys/query to show the new master key");
         });
     } finally {
         for (const c of clients) c.stopClient();

@@ -13,8 +13,9 @@ import java.util.List;
  * (server/src/test/clients/js/e2ee.mjs), against a whole homeserver on every database: device keys uploaded
  * and queried, cross-signing bootstrapped (user-interactive auth answered with the password) and seen by the
  * other user, an encrypted room where each of two users decrypts every message of the other while the server
- * stores only ciphertext, {@code M_NOT_FOUND} for a missing key backup, a new backup receiving the room keys,
- * and a cross-signing reset that the server guards with user-interactive auth.
+ * stores only ciphertext, {@code M_NOT_FOUND} for a missing key backup, a new backup receiving the room keys
+ * that a new device restores and decrypts the history with, and a cross-signing reset that the server guards
+ * with user-interactive auth.
  */
 class JsSdkE2eeTest {
     @OnEveryDatabase
@@ -37,8 +38,12 @@ class JsSdkE2eeTest {
                     .isEqualTo("[\"m.room.encrypted\"]");
             assertThat(steps.path("no key backup: the server's answer").path("errcode").asText()).isEqualTo("M_NOT_FOUND");
             assertThat(steps.path("alice's room keys reach the backup").path("sessions").asInt()).isPositive();
+            assertThat(steps.path("alice's new device restores the backup").path("imported").asInt()).isPositive();
+            assertThat(steps.path("alice's new device restores the backup").path("decrypted").asInt()).isEqualTo(6);
             assertThat(steps.path("alice replaces her cross-signing keys").path("uia").path("challenged").asInt())
                     .isPositive();
+            assertThat(steps.path("alice replaces her cross-signing keys").path("master_key_replaced").asBoolean())
+                    .isTrue();
         }
     }
 }
