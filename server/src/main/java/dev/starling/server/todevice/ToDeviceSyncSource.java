@@ -3,6 +3,7 @@ package dev.starling.server.todevice;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.server.storage.Database;
+import dev.starling.server.storage.StreamPositions;
 import dev.starling.server.sync.SyncRequest;
 import dev.starling.server.sync.SyncResponse;
 import dev.starling.server.sync.SyncSource;
@@ -36,6 +37,9 @@ public final class ToDeviceSyncSource implements SyncSource {
                 read = read.subList(0, LIMIT);
                 ToDeviceStore.recordPartialDelivery(c, request.user(), request.device(), upTo,
                         read.get(LIMIT - 1).position());
+                // The next answer must carry a newer token than this one: were both answered with the same
+                // next_batch, a since of it could not tell which of the two the client got.
+                StreamPositions.next(c);
             }
             return read;
         });
