@@ -34,7 +34,6 @@ if (typeof Promise.withResolvers !== "function") {
 }
 
 const sdk = await import("matrix-js-sdk");
-export { sdk };
 
 export const PASSWORD = "correct horse battery staple";
 /** The whole script's deadline: it never outlives this, whatever the server or the SDK does. */
@@ -64,22 +63,15 @@ export class Report {
         this.failures = [];
         this.http = { requests: 0, uia_challenges: {}, errors: {} };
         this.standIns = [];
-        /** Every error answer as {who, method, path, status, errcode}, for scripts to assert on. */
-        this.answers = [];
     }
 
-    /** The error answers to `method` on a path matching `pathPattern` (a RegExp), oldest first. */
-    errorsFor(method, pathPattern) {
-        return this.answers.filter((a) => a.method === method && pathPattern.test(a.path));
-    }
-
+    /** Counts an error answer to a raw request path under its endpoint (IDs as placeholders); logs it in full. */
     httpError(who, method, path, status, errcode) {
-        this.answers.push({ who, method, path, status, errcode });
         const key = `${method} ${template(path)} -> ${status} ${errcode ?? ""}`.trimEnd();
         const entry = (this.http.errors[key] ??= { count: 0, clients: [] });
         entry.count++;
         if (!entry.clients.includes(who)) entry.clients.push(who);
-        console.error(`${this.script}: http ${who}: ${method} ${path} -> ${status} ${errcode ?? ""}`);
+        console.error(`${this.script}: http ${who}: ${method} ${decoded(path)} -> ${status} ${errcode ?? ""}`);
     }
 
     /** Records what a step showed: named values, or a Matrix error's errcode, HTTP status and message. */
@@ -128,9 +120,17 @@ export class Report {
     }
 }
 
-/** A request path with its IDs and transaction IDs as placeholders, so that the same endpoint reads once. */
+function decoded(path) {
+    try {
+        return decodeURIComponent(path);
+    } catch {
+        return path;
+    }
+}
+
+/** A raw request path, decoded, with IDs and transaction IDs as placeholders: each endpoint reads once. */
 function template(path) {
-    return decodeURIComponent(path)
+    return decoded(path)
         .replace(/\/(send|sendToDevice)\/([^/]+)\/[^/]+$/, "/$1/$2/{txnId}")
         .replace(/\/[@!$#][^/]+/g, (id) => `/{${{ "@": "userId", "!": "roomId", $: "eventId", "#": "alias" }[id[1]]}}`)
         .replace(/\/room_keys\/keys\/\{roomId\}\/[^/]+$/, "/room_keys/keys/{roomId}/{sessionId}")
@@ -194,7 +194,7 @@ function recordingFetch(report, who) {
             report.http.uia_challenges[key] = (report.http.uia_challenges[key] ?? 0) + 1;
             return response;
         }
-        report.httpError(who, method, decodeURIComponent(path), response.status, body.errcode);
+        report.httpError(who, method, path, response.status, body.errcode);
         const standIn = STAND_INS.find((s) => s.matches(method, path));
         if (standIn && response.status === 404 && body.errcode === "M_UNRECOGNIZED") {
             if (!report.standIns.includes(standIn.name)) report.standIns.push(standIn.name);
