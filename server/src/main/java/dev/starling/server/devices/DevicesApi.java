@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A user's devices (Client-Server API § Device management): list, show, rename, delete. Deleting needs the
  * user's password (user-interactive auth) and, in one transaction, revokes the device's access token and
- * removes its keys and pending to-device messages. Another user's device answers 404, as a missing one does.
+ * removes its keys and pending to-device messages. Another user's device is 404 to GET and PUT, as a missing
+ * one is; DELETE of either answers 200 and deletes nothing (spec: "or had been removed previously").
  */
 public final class DevicesApi {
     private static final Logger LOG = LoggerFactory.getLogger(DevicesApi.class);
@@ -93,8 +94,15 @@ public final class DevicesApi {
     /** DELETE /_matrix/client/v3/devices/{deviceId} — Client-Server API § Device management. */
     public MatrixResponse delete(MatrixRequest request) {
         UserId me = request.requireDevice().userId();
-        Device device = find(me, request.pathParam("deviceId"));
-        return deleteAll(me, request.jsonBodyOrEmpty(), List.of(device.deviceId()));
+        // Spec: 200 when the device "had been removed previously"; so a device the user does not have (another
+        // user's included) is deleted as a no-op after the same user-interactive auth, and never touched.
+        List<DeviceId> ids;
+        try {
+            ids = List.of(DeviceId.parse(request.pathParam("deviceId")));
+        } catch (InvalidIdentifierException e) {
+            ids = List.of();
+        }
+        return deleteAll(me, request.jsonBodyOrEmpty(), ids);
     }
 
     /** POST /_matrix/client/v3/delete_devices — Client-Server API § Device management. */

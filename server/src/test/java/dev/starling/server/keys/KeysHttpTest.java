@@ -116,7 +116,19 @@ class KeysHttpTest {
             unsigned.remove("signatures");
             ObjectNode noAlgorithms = deviceKeys(alice);
             noAlgorithms.put("algorithms", "m.megolm.v1.aes-sha2");
+            // SECURITY.md item 9: the identity point as public key with the trivial signature (R = identity,
+            // S = 0) verifies under a lax Ed25519 verifier; it must be refused.
+            ObjectNode weak = deviceKeys(alice);
+            byte[] identity = new byte[32];
+            identity[0] = 1;
+            ((ObjectNode) weak.get("keys")).put("ed25519:" + alice.deviceId(),
+                    dev.starling.protocol.crypto.Base64s.encode(identity));
+            byte[] trivial = new byte[64];
+            trivial[0] = 1;
+            ((ObjectNode) weak.get("signatures").get(alice.userId())).put("ed25519:" + alice.deviceId(),
+                    dev.starling.protocol.crypto.Base64s.encode(trivial));
             String[][] cases = {
+                    {"{\"device_keys\":" + weak + "}", "M_INVALID_PARAM"},
                     {"{\"device_keys\":" + deviceKeys(bob) + "}", "M_INVALID_PARAM"}, // another user's keys
                     {"{\"device_keys\":" + badSignature + "}", "M_INVALID_PARAM"},
                     {"{\"device_keys\":" + unsigned + "}", "M_INVALID_PARAM"},
