@@ -9,12 +9,16 @@
 # Clients:
 #   nio        matrix-nio 0.20 with libolm (Debian python3-matrix-nio, python3-olm), run with /usr/bin/python3
 #              (not a pyenv or virtualenv python3 on the PATH). Tests: server/src/test/clients/nio/.
-#   js-sdk     matrix-js-sdk with Element's Rust crypto (npm) -- not yet; add install_js_sdk and check_js_sdk
-#              below and list it in CLIENTS.
+#   js_sdk     matrix-js-sdk with Element's Rust crypto (@matrix-org/matrix-sdk-crypto-wasm), run with the `node`
+#              on the PATH (>= 18; Debian's nodejs and npm are installed if it is missing or older). The exact
+#              versions are pinned by server/src/test/clients/js/package-lock.json and installed there with
+#              `npm ci` (node_modules is not committed). Tests: server/src/test/clients/js/.
 set -euo pipefail
 
 PYTHON=/usr/bin/python3
-CLIENTS=(nio)
+JS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)/server/src/test/clients/js
+NODE_MIN_MAJOR=18
+CLIENTS=(nio js_sdk)
 
 say() { echo "clients.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -41,9 +45,37 @@ version_nio() {
     "python3-olm $(dpkg-query -W -f '${Version}' python3-olm 2>/dev/null || echo '?'), $PYTHON"
 }
 
-# --- matrix-js-sdk (npm) ---
-# Later: check_js_sdk (node and server/src/test/clients/js/node_modules/matrix-js-sdk present),
-# install_js_sdk (npm ci in server/src/test/clients/js with a committed package-lock.json), version_js_sdk.
+# --- matrix-js-sdk (npm, Rust crypto as WebAssembly) ---
+node_ok() {
+  command -v node >/dev/null 2>&1 \
+    && (($(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0) >= NODE_MIN_MAJOR))
+}
+# node is new enough, node_modules holds exactly the locked matrix-js-sdk and crypto-wasm, and both load.
+check_js_sdk() {
+  node_ok && [[ -d $JS_DIR/node_modules ]] && (cd "$JS_DIR" && node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    const lock = JSON.parse(readFileSync("package-lock.json", "utf8")).packages;
+    for (const name of ["matrix-js-sdk", "@matrix-org/matrix-sdk-crypto-wasm"]) {
+      const installed = JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
+      if (installed !== lock[`node_modules/${name}`].version) throw new Error(`${name} ${installed} is not the locked version`);
+    }
+    await import("matrix-js-sdk");
+    await import("@matrix-org/matrix-sdk-crypto-wasm");
+  ' 2>/dev/null)
+}
+install_js_sdk() {
+  node_ok || apt_install nodejs
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  node_ok || die "node >= $NODE_MIN_MAJOR is needed; found $(node --version 2>/dev/null || echo none)"
+  say "installing matrix-js-sdk with npm ci in $JS_DIR..."
+  (cd "$JS_DIR" && npm ci --no-audit --no-fund >&2) || die "npm ci in $JS_DIR failed"
+}
+version_js_sdk() {
+  (cd "$JS_DIR" && node -p '["matrix-js-sdk", "@matrix-org/matrix-sdk-crypto-wasm"]
+      .map((n) => n + " " + require(`./node_modules/${n}/package.json`).version).join(", ")' 2>/dev/null || echo '?') \
+    | tr -d '\n'
+  echo ", node $(node --version 2>/dev/null || echo '?') ($(command -v node))"
+}
 
 mode=${1:-install}
 case "$mode" in
