@@ -60,6 +60,8 @@ public final class ClientServerRoutes {
                 Route.post("/_matrix/client/v3/logout", a.accounts()::logout),
                 Route.post("/_matrix/client/v3/logout/all", a.accounts()::logoutAll),
                 Route.get("/_matrix/client/v3/account/whoami", a.accounts()::whoami),
+                Route.post("/_matrix/client/v3/account/password", a.accounts()::changePassword)
+                        .rateLimited(RateLimit.LOGIN),
                 // rooms: creation, events, state
                 Route.post("/_matrix/client/v3/createRoom", a.rooms()::createRoom),
                 Route.put("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}", a.rooms()::send)

@@ -6,6 +6,7 @@ import dev.starling.server.aliases.AliasesApi;
 import dev.starling.server.aliases.DirectoryApi;
 import dev.starling.server.config.ServerConfig;
 import dev.starling.server.backup.BackupApi;
+import dev.starling.server.devices.DeviceCleanup;
 import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.http.HttpServerConfig;
@@ -125,12 +126,14 @@ public final class HomeServer implements AutoCloseable {
         try {
             UserStore userStore = new UserStore(database, clock);
             DeviceStore deviceStore = new DeviceStore(database, clock);
+            Notifier notifier = new Notifier();
+            DeviceLists deviceLists = new DeviceLists(database, new RoomMembers(database), notifier);
             Accounts accounts = new Accounts(config.serverName(), userStore,
-                    deviceStore, new PasswordHasher(tuning.passwordCost(), random), random);
+                    deviceStore, new PasswordHasher(tuning.passwordCost(), random), random,
+                    new DeviceCleanup(deviceLists));
             AccountsApi accountsApi = new AccountsApi(accounts,
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
                     clock, random);
-            Notifier notifier = new Notifier();
             ProfileStore profiles = new ProfileStore(database);
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
                     user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier,
@@ -138,7 +141,6 @@ public final class HomeServer implements AutoCloseable {
             EphemeralStream ephemeral = new EphemeralStream();
             // E2EE: device keys and device lists, to-device messages, devices (keys, todevice, devices packages).
             PasswordReauth reauth = new PasswordReauth(accounts, clock, random);
-            DeviceLists deviceLists = new DeviceLists(database, new RoomMembers(database), notifier);
             KeysApi keysApi = new KeysApi(config.serverName(), database, deviceLists);
             CrossSigningApi crossSigningApi = new CrossSigningApi(database, deviceLists, reauth);
             ToDeviceApi toDeviceApi = new ToDeviceApi(config.serverName(), database, notifier, clock);

@@ -13,7 +13,6 @@ import dev.starling.server.http.MatrixResponse;
 import dev.starling.server.keys.DeviceLists;
 import dev.starling.server.keys.KeyStore;
 import dev.starling.server.storage.Database;
-import dev.starling.server.todevice.ToDeviceStore;
 import dev.starling.server.users.Device;
 import dev.starling.server.users.DeviceStore;
 import dev.starling.server.users.PasswordReauth;
@@ -135,21 +134,10 @@ public final class DevicesApi {
         if (challenge.isPresent()) {
             return MatrixResponse.ok(challenge.get()).withStatus(401);
         }
-        int deleted = db.inTransaction(c -> {
-            int count = 0;
-            for (DeviceId id : ids) {
-                // Unknown devices are ignored (spec: POST /delete_devices).
-                if (DeviceStore.deleteDevice(c, me, id)) {
-                    KeyStore.deleteDeviceKeys(c, me, id);
-                    ToDeviceStore.deleteInbox(c, me, id);
-                    count++;
-                }
-            }
-            return count;
-        });
+        // Unknown devices are ignored (spec: POST /delete_devices).
+        int deleted = devices.deleteDevices(me, ids, new DeviceCleanup(deviceLists));
         if (deleted > 0) {
             LOG.info("devices deleted user_id={} count={}", me, deleted);
-            deviceLists.wake(me);
         }
         return MatrixResponse.empty();
     }

@@ -40,7 +40,7 @@ public final class DiscoveryApi {
             available.put(version.id(), "stable");
         }
         // Not implemented yet: say so rather than let clients assume the spec's default of "enabled".
-        caps.putObject("m.change_password").put("enabled", false);
+        caps.putObject("m.change_password").put("enabled", true);
         caps.putObject("m.3pid_changes").put("enabled", false);
         caps.putObject("m.get_login_token").put("enabled", false);
     }

@@ -11,6 +11,7 @@ import dev.starling.server.http.MatrixException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,8 +35,17 @@ public final class Accounts implements Authenticator {
     /** Checked when the user does not exist, so that a login takes as long whether or not it does. */
     private final String decoyHash;
 
+    private final DeviceRemoval removal;
+
     public Accounts(ServerName serverName, UserStore users, DeviceStore devices, PasswordHasher passwords,
             SecureRandom random) {
+        this(serverName, users, devices, passwords, random, DeviceRemoval.NONE);
+    }
+
+    /** @param removal what other areas remove with a device (its keys, its to-device messages) */
+    public Accounts(ServerName serverName, UserStore users, DeviceStore devices, PasswordHasher passwords,
+            SecureRandom random, DeviceRemoval removal) {
+        this.removal = Objects.requireNonNull(removal, "removal");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.users = Objects.requireNonNull(users, "users");
         this.devices = Objects.requireNonNull(devices, "devices");
@@ -157,14 +167,34 @@ public final class Accounts implements Authenticator {
         return stored.isPresent() && matches;
     }
 
-    /** Deletes the device of this access token, and so the token (POST /logout). */
+    /** Deletes the device of this access token, and so the token (POST /logout), with its keys. */
     public void logout(AuthenticatedDevice device) {
-        devices.delete(device.userId(), device.deviceId());
+        devices.deleteDevices(device.userId(), List.of(device.deviceId()), removal);
     }
 
-    /** Deletes every device of the user, and so every token (POST /logout/all). */
+    /** Deletes every device of the user, and so every token (POST /logout/all), with their keys. */
     public void logoutAll(UserId userId) {
-        devices.deleteAll(userId);
+        deleteDevices(userId, devices.list(userId).stream().map(Device::deviceId).toList());
+    }
+
+    /** Deletes the user's devices among {@code deviceIds} with their tokens and keys; returns how many. */
+    public int deleteDevices(UserId userId, java.util.Collection<DeviceId> deviceIds) {
+        return devices.deleteDevices(userId, deviceIds, removal);
+    }
+
+    /**
+     * Sets a new password (POST /account/password, after the old one was proved); with {@code logoutDevices},
+     * also deletes every other device of the user, so that every other access token stops working.
+     */
+    public void changePassword(AuthenticatedDevice device, String newPassword, boolean logoutDevices) {
+        checkPasswordLength(newPassword);
+        if (!users.setPasswordHash(device.userId(), passwords.hash(newPassword))) {
+            throw new MatrixException(ErrorCode.M_USER_DEACTIVATED, "this account has been deactivated");
+        }
+        if (logoutDevices) {
+            deleteDevices(device.userId(), devices.list(device.userId()).stream().map(Device::deviceId)
+                    .filter(id -> !id.equals(device.deviceId())).toList());
+        }
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class AccountsApi {
     private final Accounts accounts;
     private final RegistrationPolicy policy;
     private final UserInteractiveAuth registrationAuth;
+    private final PasswordReauth reauth;
 
     public AccountsApi(Accounts accounts, RegistrationPolicy policy, Clock clock, SecureRandom random) {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
@@ -73,6 +74,7 @@ public final class AccountsApi {
                     && policy.acceptsToken(auth.get("token").textValue()));
         }
         this.registrationAuth = new UserInteractiveAuth(flows, checks, clock, random);
+        this.reauth = new PasswordReauth(accounts, clock, random);
     }
 
     /** POST /_matrix/client/v3/register — Client-Server API § Account registration. */
@@ -160,6 +162,30 @@ public final class AccountsApi {
     /** POST /_matrix/client/v3/logout/all — Client-Server API § Logout. */
     public MatrixResponse logoutAll(MatrixRequest request) {
         accounts.logoutAll(request.requireDevice().userId());
+        return MatrixResponse.empty();
+    }
+
+    /**
+     * POST /_matrix/client/v3/account/password — Client-Server API § Password management. Needs the current
+     * password (user-interactive auth); {@code logout_devices} (default true) also logs out every other device.
+     */
+    public MatrixResponse changePassword(MatrixRequest request) {
+        AuthenticatedDevice device = request.requireDevice();
+        ObjectNode body = request.jsonBody();
+        String newPassword = optionalText(body, "new_password")
+                .orElseThrow(() -> MatrixException.missingParam("new_password"));
+        if (newPassword.isEmpty()) {
+            throw new MatrixException(ErrorCode.M_WEAK_PASSWORD, "the new password must not be empty");
+        }
+        JsonNode logout = body.get("logout_devices");
+        if (logout != null && !logout.isBoolean()) {
+            throw MatrixException.badJson("logout_devices must be true or false");
+        }
+        Optional<ObjectNode> challenge = reauth.process(device.userId(), body);
+        if (challenge.isPresent()) {
+            return MatrixResponse.ok(challenge.get()).withStatus(401);
+        }
+        accounts.changePassword(device, newPassword, logout == null || logout.booleanValue());
         return MatrixResponse.empty();
     }
 

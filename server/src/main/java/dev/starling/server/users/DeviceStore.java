@@ -172,6 +172,27 @@ public final class DeviceStore {
         }
     }
 
+    /**
+     * Deletes the user's devices among {@code deviceIds} (unknown ones are ignored), their tokens and, through
+     * {@code removal}, what other areas keep for them — all in one transaction; returns how many were deleted.
+     */
+    public int deleteDevices(UserId userId, java.util.Collection<DeviceId> deviceIds, DeviceRemoval removal) {
+        int deleted = db.inTransaction(c -> {
+            int count = 0;
+            for (DeviceId id : deviceIds) {
+                if (deleteDevice(c, userId, id)) {
+                    removal.removing(c, userId, id);
+                    count++;
+                }
+            }
+            return count;
+        });
+        if (deleted > 0) {
+            removal.removed(userId);
+        }
+        return deleted;
+    }
+
     /** Deletes every device of the user and all their tokens ({@code /logout/all}); returns how many devices. */
     public int deleteAll(UserId userId) {
         return db.inTransaction(c -> deleteAllDevices(c, userId));

@@ -115,7 +115,7 @@ class DiscoveryHttpTest {
         assertThat(roomVersions.path("available").path("10").asText()).isEqualTo("stable");
         assertThat(roomVersions.path("available").path("11").asText()).isEqualTo("stable");
         assertThat(roomVersions.path("available").path("12").asText()).isEqualTo("stable");
-        assertThat(reply.json().path("capabilities").path("m.change_password").path("enabled").asBoolean(true)).isFalse();
+        assertThat(reply.json().path("capabilities").path("m.change_password").path("enabled").asBoolean(false)).isTrue();
     }
 
     @Test
