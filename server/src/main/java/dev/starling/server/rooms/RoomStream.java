@@ -76,10 +76,8 @@ public final class RoomStream {
             List<RoomBatch> leave = new ArrayList<>();
             // An incremental sync reads the timelines of only the rooms that have new events.
             Set<String> active = since.isPresent() ? StreamStore.roomsWithEvents(c, after, pos) : Set.of();
-            for (StreamStore.MembershipAt m : StreamStore.memberships(c, user)) {
-                if (m.ordering() > pos) {
-                    continue; // committed after our position: the next sync has it
-                }
+            // Memberships as of pos, not now: a leave committed after pos must not hide (after, pos].
+            for (StreamStore.MembershipAt m : StreamStore.memberships(c, user, pos)) {
                 boolean changed = since.isEmpty() || m.ordering() > after;
                 switch (m.membership()) {
                     case RoomReader.JOIN -> {
@@ -120,7 +118,7 @@ public final class RoomStream {
         timeline.forEach(event -> inTimeline.add(event.path("event_id").asText()));
         List<Pdu> state = new ArrayList<>();
         if (wholeState) {
-            Map<StateKey, String> ids = RoomStore.currentState(c, roomId);
+            Map<StateKey, String> ids = StateGroups.load(c, StreamStore.stateGroupAt(c, roomId, upTo));
             ids.values().removeAll(inTimeline);
             state.addAll(EventStore.pdus(c, ids.values()).values());
         } else if (limited) {
