@@ -7,6 +7,7 @@ import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
+import dev.starling.server.rooms.RedactionsApi;
 import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.sync.SyncApi;
 import dev.starling.server.users.AccountsApi;
@@ -20,7 +21,7 @@ public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
     public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
-            MessagesApi messages, SyncApi sync) {
+            MessagesApi messages, SyncApi sync, RedactionsApi redactions) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -48,6 +49,8 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state", rooms::allState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", rooms::event),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/messages", messages::messages),
+                Route.put("/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}", redactions::redact)
+                        .rateLimited(RateLimit.MESSAGES),
                 // sync
                 Route.get("/_matrix/client/v3/sync", sync::sync),
                 // rooms: membership

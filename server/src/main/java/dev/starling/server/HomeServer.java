@@ -109,7 +109,7 @@ public final class HomeServer implements AutoCloseable {
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
                     ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
-                            rooms.messagesApi(), sync), accounts);
+                            rooms.messagesApi(), sync, rooms.redactionsApi()), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

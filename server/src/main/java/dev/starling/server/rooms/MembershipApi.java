@@ -93,8 +93,9 @@ public final class MembershipApi {
         // NOTSPEC: the `at` parameter (members at a sync position) waits for /sync.
         ObjectNode out = RoomsApi.object();
         ArrayNode chunk = out.putArray("chunk");
-        reader.members(request.requireDevice().userId(), RoomsApi.roomId(request), request.queryParam("membership"),
-                request.queryParam("not_membership")).forEach(e -> chunk.add(ClientEvents.of(e)));
+        UserId user = request.requireDevice().userId();
+        chunk.addAll(reader.serve(user, reader.members(user, RoomsApi.roomId(request), request.queryParam("membership"),
+                request.queryParam("not_membership")), false));
         return MatrixResponse.ok(out);
     }
 

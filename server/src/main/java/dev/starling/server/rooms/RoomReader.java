@@ -68,6 +68,11 @@ final class RoomReader {
         });
     }
 
+    /** Events the user may see, as served to them (redactions applied; bundled aggregations if asked). */
+    List<com.fasterxml.jackson.databind.node.ObjectNode> serve(UserId user, List<Pdu> events, boolean bundle) {
+        return db.read(c -> ServedEvents.of(c, ServedEvents.Viewer.of(user), events, bundle));
+    }
+
     List<RoomId> joinedRooms(UserId user) {
         return db.read(c -> RoomStore.joinedRooms(c, user));
     }

@@ -130,7 +130,7 @@ public final class RoomStream {
             state.addAll(latest.values());
         }
         return new RoomBatch(roomId, timeline, limited, new StreamToken(start),
-                state.stream().map(ClientEvents::of).toList());
+                ServedEvents.of(c, ServedEvents.Viewer.of(user, device), state, false));
     }
 
     private static List<ObjectNode> strippedState(Connection c, RoomId roomId, UserId user) throws SQLException {
@@ -188,33 +188,19 @@ public final class RoomStream {
     private static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
             List<StoredEvent> events) throws SQLException {
         List<Pdu> visible = new ArrayList<>();
-        List<String> own = new ArrayList<>();
         for (StoredEvent event : events) {
             if (visible(c, user, roomId, event)) {
                 visible.add(event.pdu());
-                if (event.pdu().sender().equals(user)) {
-                    own.add(event.pdu().eventId().value());
-                }
             }
         }
-        Map<String, String> txns = StreamStore.txnIds(c, user, device, roomId, own);
-        List<ObjectNode> out = new ArrayList<>();
-        for (Pdu pdu : visible) {
-            ObjectNode event = ClientEvents.of(pdu);
-            String txn = txns.get(pdu.eventId().value());
-            if (txn != null) {
-                ((ObjectNode) event.get("unsigned")).put("transaction_id", txn);
-            }
-            out.add(event);
-        }
-        return out;
+        return ServedEvents.of(c, ServedEvents.Viewer.of(user, device), visible, true);
     }
 
     /**
      * History visibility ({@link RoomReader}), and a user always sees their own member events (RoomReader
      * judges by the state after an event, where a leave would otherwise hide itself).
      */
-    private static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
+    static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
         Pdu pdu = pdu(event);
         return (pdu.type().equals(EventTypes.MEMBER) && pdu.stateKey().filter(user.value()::equals).isPresent())
                 || RoomReader.visible(c, user, roomId, event);

@@ -17,6 +17,7 @@ public final class Rooms {
     private final MembershipApi membershipApi;
     private final RoomStream stream;
     private final MessagesApi messagesApi;
+    private final RedactionsApi redactionsApi;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
@@ -36,6 +37,7 @@ public final class Rooms {
         this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists), reader);
         this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
+        this.redactionsApi = new RedactionsApi(sender);
     }
 
     public RoomsApi api() {
@@ -49,6 +51,10 @@ public final class Rooms {
 
     public MessagesApi messagesApi() {
         return messagesApi;
+    }
+
+    public RedactionsApi redactionsApi() {
+        return redactionsApi;
     }
 
     public MembershipApi membershipApi() {

@@ -47,7 +47,8 @@ class DiscoveryHttpTest {
         server = TestServer.start(HttpServerConfig.ephemeral(), TestServer.AUTHENTICATOR,
                 ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
                         rooms.api(), rooms.membershipApi(), rooms.messagesApi(),
-                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()))
+                        new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()),
+                        rooms.redactionsApi())
                         .routes());
     }
 
