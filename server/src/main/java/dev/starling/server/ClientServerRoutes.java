@@ -5,9 +5,11 @@ import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import dev.starling.server.http.RateLimit;
 import dev.starling.server.http.Router;
+import dev.starling.server.rooms.ContextApi;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
 import dev.starling.server.rooms.RedactionsApi;
+import dev.starling.server.rooms.RelationsApi;
 import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.sync.SyncApi;
 import dev.starling.server.users.AccountsApi;
@@ -21,7 +23,7 @@ public final class ClientServerRoutes {
     private ClientServerRoutes() {}
 
     public static Router router(DiscoveryApi discovery, AccountsApi accounts, RoomsApi rooms, MembershipApi membership,
-            MessagesApi messages, SyncApi sync, RedactionsApi redactions) {
+            MessagesApi messages, SyncApi sync, RedactionsApi redactions, ContextApi context, RelationsApi relations) {
         return Router.of(List.of(
                 // discovery
                 Route.get("/.well-known/matrix/client", discovery::wellKnownClient).access(Access.PUBLIC),
@@ -51,6 +53,12 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/rooms/{roomId}/messages", messages::messages),
                 Route.put("/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}", redactions::redact)
                         .rateLimited(RateLimit.MESSAGES),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/context/{eventId}", context::context),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}", relations::relations),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}", relations::relations),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}",
+                        relations::relations),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/threads", relations::threads),
                 // sync
                 Route.get("/_matrix/client/v3/sync", sync::sync),
                 // rooms: membership
@@ -60,6 +68,7 @@ public final class ClientServerRoutes {
                 Route.post("/_matrix/client/v3/rooms/{roomId}/invite", membership::invite)
                         .rateLimited(RateLimit.INVITES),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/leave", membership::leave),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/forget", membership::forget),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/kick", membership::kick),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/ban", membership::ban),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/unban", membership::unban),

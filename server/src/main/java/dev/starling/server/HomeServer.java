@@ -109,7 +109,8 @@ public final class HomeServer implements AutoCloseable {
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
                     ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
-                            rooms.messagesApi(), sync, rooms.redactionsApi()), accounts);
+                            rooms.messagesApi(), sync, rooms.redactionsApi(),
+                            rooms.contextApi(), rooms.relationsApi()), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

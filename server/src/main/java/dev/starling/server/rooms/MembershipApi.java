@@ -16,10 +16,20 @@ import java.util.Optional;
 public final class MembershipApi {
     private final Membership membership;
     private final RoomReader reader;
+    private final Forgetting forgetting;
 
-    MembershipApi(Membership membership, RoomReader reader) {
+    MembershipApi(Membership membership, RoomReader reader, Forgetting forgetting) {
         this.membership = membership;
         this.reader = reader;
+        this.forgetting = forgetting;
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/forget — Client-Server API § Leaving rooms. */
+    public MatrixResponse forget(MatrixRequest request) {
+        RoomId roomId = RoomsApi.roomId(request);
+        request.jsonBodyOrEmpty();
+        forgetting.forget(request.requireDevice().userId(), roomId);
+        return MatrixResponse.empty();
     }
 
     /** POST /_matrix/client/v3/rooms/{roomId}/join — Client-Server API § Joining rooms. */
@@ -90,12 +100,12 @@ public final class MembershipApi {
 
     /** GET /_matrix/client/v3/rooms/{roomId}/members — Client-Server API § Room membership. */
     public MatrixResponse members(MatrixRequest request) {
-        // NOTSPEC: the `at` parameter (members at a sync position) waits for /sync.
         ObjectNode out = RoomsApi.object();
+        Optional<StreamToken> at = request.queryParam("at").map(token -> StreamToken.parse("at", token));
         ArrayNode chunk = out.putArray("chunk");
         UserId user = request.requireDevice().userId();
-        chunk.addAll(reader.serve(user, reader.members(user, RoomsApi.roomId(request), request.queryParam("membership"),
-                request.queryParam("not_membership")), false));
+        chunk.addAll(reader.serve(user, reader.members(user, RoomsApi.roomId(request), at,
+                request.queryParam("membership"), request.queryParam("not_membership")), false));
         return MatrixResponse.ok(out);
     }
 

@@ -18,6 +18,8 @@ public final class Rooms {
     private final RoomStream stream;
     private final MessagesApi messagesApi;
     private final RedactionsApi redactionsApi;
+    private final ContextApi contextApi;
+    private final RelationsApi relationsApi;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
@@ -34,10 +36,13 @@ public final class Rooms {
                 listener);
         RoomReader reader = new RoomReader(db);
         this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random), sender, reader);
-        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists), reader);
+        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists), reader,
+                new Forgetting(db));
         this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
         this.redactionsApi = new RedactionsApi(sender);
+        this.contextApi = new ContextApi(db);
+        this.relationsApi = new RelationsApi(db);
     }
 
     public RoomsApi api() {
@@ -55,6 +60,14 @@ public final class Rooms {
 
     public RedactionsApi redactionsApi() {
         return redactionsApi;
+    }
+
+    public ContextApi contextApi() {
+        return contextApi;
+    }
+
+    public RelationsApi relationsApi() {
+        return relationsApi;
     }
 
     public MembershipApi membershipApi() {

@@ -48,7 +48,7 @@ class DiscoveryHttpTest {
                 ClientServerRoutes.router(new DiscoveryApi(URI.create("https://matrix.example.org")), accountsApi,
                         rooms.api(), rooms.membershipApi(), rooms.messagesApi(),
                         new dev.starling.server.sync.SyncApi(rooms.stream(), new dev.starling.server.sync.Notifier()),
-                        rooms.redactionsApi())
+                        rooms.redactionsApi(), rooms.contextApi(), rooms.relationsApi())
                         .routes());
     }
 
