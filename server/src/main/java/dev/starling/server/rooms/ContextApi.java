@@ -21,7 +21,8 @@ import java.util.Set;
  * the last one returned. The event must be one the user may see: an event of another room, one hidden by
  * history visibility, a forgotten room's and a missing one all answer the same 404 (SECURITY.md item 23).
  * Tokens are /messages tokens: {@code start} pages backwards from the oldest event returned, {@code end}
- * forwards from the newest.
+ * forwards from the newest. The filter's event criteria apply to the neighbours; of the state, as in Synapse,
+ * only {@code lazy_load_members} changes anything (the members of the returned events' senders).
  */
 public final class ContextApi {
     static final int DEFAULT_LIMIT = 10;
@@ -75,7 +76,6 @@ public final class ContextApi {
                 Set<String> senders = RoomStream.senders(all);
                 state.removeIf(e -> !LazyMembers.keep(e, senders));
             }
-            state.removeIf(e -> !filter.matches(e));
             state.sort(java.util.Comparator.comparing(Pdu::stateTuple));
             out.putArray("state").addAll(ServedEvents.of(c, viewer, state, false));
             return out;

@@ -84,9 +84,8 @@ final class RelationStore {
     static List<Thread> threads(Connection c, RoomId roomId, long maxLatest, Optional<UserId> participant, int limit)
             throws SQLException {
         List<Thread> out = new ArrayList<>();
-        String participated = participant.isEmpty() ? "" : """
-                 AND (SUM(CASE WHEN sender = ? THEN 1 ELSE 0 END) > 0
-                    OR relates_to IN (SELECT event_id FROM events WHERE room_id = ? AND sender = ?))""";
+        String participated = participant.isEmpty() ? "" : " AND (SUM(CASE WHEN sender = ? THEN 1 ELSE 0 END) > 0"
+                + " OR relates_to IN (SELECT event_id FROM events WHERE room_id = ? AND sender = ?))";
         try (PreparedStatement s = c.prepareStatement("SELECT relates_to, MAX(stream_ordering) AS latest"
                 + " FROM event_relations WHERE room_id = ? AND rel_type = ? GROUP BY relates_to"
                 + " HAVING MAX(stream_ordering) <= ?" + participated + " ORDER BY latest DESC LIMIT ?")) {
