@@ -40,6 +40,25 @@ final class EventIndexes {
         }
     }
 
+    /**
+     * § Threading, validation of {@code m.thread}: a thread cannot start from an event that itself has an
+     * {@code m.relates_to} (400 M_UNKNOWN, the spec names no code). A root this server does not have passes.
+     */
+    static void checkThread(Connection c, dev.starling.protocol.id.RoomId roomId, EventBuilder.Request request)
+            throws SQLException {
+        JsonNode relatesTo = request.content().get("m.relates_to");
+        if (relatesTo == null || !"m.thread".equals(relatesTo.path("rel_type").asText(null))
+                || !relatesTo.path("event_id").isTextual()) {
+            return;
+        }
+        Optional<StoredEvent> root = EventStore.event(c, relatesTo.path("event_id").textValue());
+        if (root.isPresent() && root.get().pdu().roomId().equals(roomId)
+                && root.get().pdu().content().has("m.relates_to")) {
+            throw new dev.starling.server.http.MatrixException(dev.starling.server.http.ErrorCode.M_UNKNOWN,
+                    "cannot start a thread from an event with a relation");
+        }
+    }
+
     static void index(Connection c, Pdu event, long ordering) throws SQLException {
         String roomId = event.roomId().value();
         if (event.type().equals(EventTypes.REDACTION) && event.redacts().isPresent()) {

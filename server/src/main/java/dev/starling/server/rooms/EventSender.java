@@ -60,6 +60,7 @@ final class EventSender {
                 if (redaction) {
                     redacted.add(Redactions.check(c, loaded, request));
                 }
+                EventIndexes.checkThread(c, roomId, request);
                 return loaded;
             });
             Pdu event = builder.build(draft, request);

@@ -3,7 +3,6 @@ package dev.starling.server.rooms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
@@ -113,10 +112,12 @@ public final class MembershipApi {
     public MatrixResponse joinedMembers(MatrixRequest request) {
         ObjectNode out = RoomsApi.object();
         ObjectNode joined = out.putObject("joined");
-        for (Pdu member : reader.joinedMembers(request.requireDevice().userId(), RoomsApi.roomId(request))) {
-            ObjectNode profile = joined.putObject(member.stateKey().orElseThrow());
-            JsonNode name = member.content().get("displayname");
-            JsonNode avatar = member.content().get("avatar_url");
+        UserId user = request.requireDevice().userId();
+        // Served (redacted where a redaction applies), so a redacted display name does not come back here.
+        for (ObjectNode member : reader.serve(user, reader.joinedMembers(user, RoomsApi.roomId(request)), false)) {
+            ObjectNode profile = joined.putObject(member.path("state_key").asText());
+            JsonNode name = member.path("content").get("displayname");
+            JsonNode avatar = member.path("content").get("avatar_url");
             profile.set("display_name", name != null && name.isTextual() ? name.deepCopy() : null);
             profile.set("avatar_url", avatar != null && avatar.isTextual() ? avatar.deepCopy() : null);
         }

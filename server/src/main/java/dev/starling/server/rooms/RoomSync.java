@@ -143,11 +143,15 @@ final class RoomSync {
         }
         RoomStore.stateEventId(c, roomId, new StateKey(EventTypes.MEMBER, user.value())).ifPresent(ids::add);
         Map<String, Pdu> events = EventStore.pdus(c, ids);
+        Map<String, Pdu> redactions = ServedEvents.redactions(c, ids);
         List<ObjectNode> stripped = new ArrayList<>();
         for (String id : ids) {
             Pdu event = events.get(id);
             ObjectNode node = JsonNodeFactory.instance.objectNode();
-            node.set("content", event.content().deepCopy());
+            // A redacted name or topic must not reach invitees either.
+            node.set("content", redactions.containsKey(id)
+                    ? dev.starling.protocol.events.Redaction.redact(event.json(), event.roomVersion()).get("content")
+                    : event.content().deepCopy());
             node.put("sender", event.sender().value());
             node.put("state_key", event.stateKey().orElse(""));
             node.put("type", event.type());
@@ -155,5 +159,4 @@ final class RoomSync {
         }
         return stripped;
     }
-
 }

@@ -89,6 +89,29 @@ class RoomRedactionsHttpTest {
     }
 
     @OnEveryDatabase
+    void redactedNamesReachNeitherInviteesNorMemberLists(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String carol = register(server, "carol");
+            String roomId = createRoom(server, alice, "{\"name\":\"Secret name\"}");
+            JsonNode name = RoomClient.stateEvent(RoomClient.state(server, alice, roomId).json(), "m.room.name", "");
+            eventId(redact(server, alice, roomId, name.path("event_id").asText(), "r1", "{}"));
+            String member = eventId(server.put(room(roomId) + "/state/m.room.member/" + path("@alice:example.org"),
+                    "{\"membership\":\"join\",\"displayname\":\"Secret Alice\"}", alice));
+            eventId(redact(server, alice, roomId, member, "r2", "{}"));
+            assertThat(membership(server, alice, roomId, "invite", "@carol:example.org").status()).isEqualTo(200);
+
+            JsonNode invite = server.get(V3 + "/sync", carol).json().path("rooms").path("invite").path(roomId)
+                    .path("invite_state").path("events");
+            JsonNode strippedName = RoomClient.stateEvent(invite, "m.room.name", "");
+            assertThat(strippedName.path("content").has("name")).isFalse();
+            JsonNode joined = server.get(room(roomId) + "/joined_members", alice).json().path("joined")
+                    .path("@alice:example.org");
+            assertThat(joined.path("display_name").isNull()).isTrue();
+        }
+    }
+
+    @OnEveryDatabase
     void redactingOthersEventsNeedsTheRedactLevelAndNothingIsStoredWhenRefused(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             String alice = register(server, "alice");

@@ -151,6 +151,13 @@ class RoomRelationsHttpTest {
             assertThat(ids(server.get(v1(roomId) + "/threads?include=participated", bob).json().path("chunk")))
                     .containsExactly(root);
             assertThat(server.get(v1(roomId) + "/threads?include=some", bob).status()).isEqualTo(400);
+            // § Threading: no thread from an event that has a relation itself; nothing is stored.
+            long events = server.queryLong("SELECT COUNT(*) FROM events");
+            Reply threadOffReply = server.put(room(roomId) + "/send/m.room.message/t9",
+                    reply("m.thread", first, "nested"), carol);
+            assertThat(threadOffReply.status()).isEqualTo(400);
+            assertThat(threadOffReply.errcode()).isEqualTo("M_UNKNOWN");
+            assertThat(server.queryLong("SELECT COUNT(*) FROM events")).isEqualTo(events);
 
             // A redacted reply leaves the thread.
             assertThat(server.put(room(roomId) + "/redact/" + path(second) + "/r1", "{}", bob).status()).isEqualTo(200);
