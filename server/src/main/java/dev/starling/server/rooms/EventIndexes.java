@@ -61,7 +61,9 @@ final class EventIndexes {
 
     static void index(Connection c, Pdu event, long ordering) throws SQLException {
         String roomId = event.roomId().value();
-        if (event.type().equals(EventTypes.REDACTION) && event.redacts().isPresent()) {
+        // Only a non-state m.room.redaction redacts: a state event of that type is not a redaction (and has
+        // not been through Redactions.check).
+        if (event.type().equals(EventTypes.REDACTION) && !event.isState() && event.redacts().isPresent()) {
             String redacts = event.redacts().get().value();
             update(c, "INSERT INTO redactions (event_id, redacts, room_id, stream_ordering) VALUES (?, ?, ?, ?)",
                     event.eventId().value(), redacts, roomId, ordering);

@@ -158,6 +158,21 @@ class RoomRedactionsHttpTest {
     }
 
     @OnEveryDatabase
+    void aStateEventOfTheRedactionTypeRedactsNothing(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String bob = register(server, "bob");
+            String roomId = createRoom(server, alice, "{\"preset\":\"public_chat\","
+                    + "\"power_level_content_override\":{\"state_default\":0}}");
+            assertThat(membership(server, bob, roomId, "join", null).status()).isEqualTo(200);
+            String target = eventId(message(server, alice, roomId, "m1", "stays"));
+            eventId(server.put(room(roomId) + "/state/m.room.redaction/x", "{\"redacts\":\"" + target + "\"}", bob));
+            assertThat(server.get(room(roomId) + "/event/" + path(target), bob).json().path("content").path("body")
+                    .asText()).isEqualTo("stays");
+        }
+    }
+
+    @OnEveryDatabase
     void aRedactionNamingAnEventOfAnotherRoomRedactsNothing(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             String alice = register(server, "alice");

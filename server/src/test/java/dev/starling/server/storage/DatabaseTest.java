@@ -15,12 +15,13 @@ class DatabaseTest {
     @OnEveryDatabase
     void migrationsApplyOnAnEmptyDatabaseAndAreNotRepeatedAtRestart(Backend backend) {
         try (TestDatabase t = backend.create()) {
-            assertThat(appliedMigrations(t.db())).containsExactly("1", "2");
+            var applied = appliedMigrations(t.db());
+            assertThat(applied).startsWith("1", "2").contains("6");
             insertUser(t.db(), "@alice:example.org");
 
             Database reopened = t.reopen();
 
-            assertThat(appliedMigrations(reopened)).containsExactly("1", "2");
+            assertThat(appliedMigrations(reopened)).isEqualTo(applied);
             assertThat(countUsers(reopened)).isEqualTo(1);
         }
     }
