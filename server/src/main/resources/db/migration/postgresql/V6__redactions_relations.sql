@@ -34,3 +34,21 @@ CREATE TABLE forgotten_rooms (
 
 -- A user's member events by position: memberships as of a sync's position, /members?at.
 CREATE INDEX events_state_key ON events (state_key, type, stream_ordering);
+
+-- Backfill from events stored before this migration (the same rules as rooms.EventIndexes).
+INSERT INTO redactions (event_id, redacts, room_id, stream_ordering)
+SELECT event_id, COALESCE((json::jsonb) #>> '{content,redacts}', (json::jsonb) ->> 'redacts'), room_id,
+       stream_ordering
+FROM events
+WHERE type = 'm.room.redaction' AND state_key IS NULL AND NOT rejected
+  AND COALESCE(jsonb_typeof((json::jsonb) #> '{content,redacts}'), jsonb_typeof((json::jsonb) -> 'redacts'))
+      = 'string';
+
+INSERT INTO event_relations (event_id, relates_to, rel_type, room_id, type, sender, stream_ordering)
+SELECT e.event_id, (e.json::jsonb) #>> '{content,m.relates_to,event_id}',
+       (e.json::jsonb) #>> '{content,m.relates_to,rel_type}', e.room_id, e.type, e.sender, e.stream_ordering
+FROM events e
+WHERE NOT e.rejected
+  AND jsonb_typeof((e.json::jsonb) #> '{content,m.relates_to,event_id}') = 'string'
+  AND jsonb_typeof((e.json::jsonb) #> '{content,m.relates_to,rel_type}') = 'string'
+  AND NOT EXISTS (SELECT 1 FROM redactions r WHERE r.redacts = e.event_id AND r.room_id = e.room_id);

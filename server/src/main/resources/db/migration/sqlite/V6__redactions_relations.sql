@@ -34,3 +34,21 @@ CREATE TABLE forgotten_rooms (
 
 -- A user's member events by position: memberships as of a sync's position, /members?at.
 CREATE INDEX events_state_key ON events (state_key, type, stream_ordering);
+
+-- Backfill from events stored before this migration (the same rules as rooms.EventIndexes).
+INSERT INTO redactions (event_id, redacts, room_id, stream_ordering)
+SELECT event_id, redacts, room_id, stream_ordering FROM (
+    SELECT event_id, room_id, stream_ordering,
+           CASE WHEN json_type(json, '$.content.redacts') = 'text' THEN json_extract(json, '$.content.redacts')
+                WHEN json_type(json, '$.redacts') = 'text' THEN json_extract(json, '$.redacts') END AS redacts
+    FROM events WHERE type = 'm.room.redaction' AND state_key IS NULL AND rejected = 0)
+WHERE redacts IS NOT NULL;
+
+INSERT INTO event_relations (event_id, relates_to, rel_type, room_id, type, sender, stream_ordering)
+SELECT e.event_id, json_extract(e.json, '$.content."m.relates_to".event_id'),
+       json_extract(e.json, '$.content."m.relates_to".rel_type'), e.room_id, e.type, e.sender, e.stream_ordering
+FROM events e
+WHERE e.rejected = 0
+  AND json_type(e.json, '$.content."m.relates_to".event_id') = 'text'
+  AND json_type(e.json, '$.content."m.relates_to".rel_type') = 'text'
+  AND NOT EXISTS (SELECT 1 FROM redactions r WHERE r.redacts = e.event_id AND r.room_id = e.room_id);
