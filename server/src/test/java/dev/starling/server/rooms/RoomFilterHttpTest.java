@@ -125,12 +125,24 @@ class RoomFilterHttpTest {
             assertThat(memberKeys(bobs.path("state").path("events")))
                     .containsExactlyInAnyOrder("@alice:example.org", "@bob:example.org", "@carol:example.org");
 
+            // Incremental: the member event of a sender whose join came before `since` is sent along.
+            String since = server.get(V3 + "/sync?filter=" + path(lazy), alice).json().path("next_batch").asText();
+            message(server, carol, roomId, "m3", "from carol");
+            JsonNode incremental = server.get(V3 + "/sync?since=" + since + "&filter=" + path(lazy), alice).json()
+                    .path("rooms").path("join").path(roomId);
+            assertThat(bodies(incremental.path("timeline").path("events"))).containsExactly("from carol");
+            assertThat(memberKeys(incremental.path("state").path("events"))).containsExactly("@carol:example.org");
+            JsonNode eager = server.get(V3 + "/sync?since=" + since, alice).json().path("rooms").path("join")
+                    .path(roomId);
+            assertThat(eager.path("state").path("events").size()).isZero();
+
             String messagesOnly = "{\"room\":{\"rooms\":[\"" + roomId + "\"],\"timeline\":{\"types\":[\"m.room.message\"],"
                     + "\"not_senders\":[\"@alice:example.org\"]},\"state\":{\"types\":[\"m.room.name\"]}}}";
             JsonNode filtered = server.get(V3 + "/sync?filter=" + path(messagesOnly), alice).json().path("rooms")
                     .path("join");
             assertThat(filtered.has(other)).isFalse();
-            assertThat(bodies(filtered.path(roomId).path("timeline").path("events"))).containsExactly("from bob");
+            assertThat(bodies(filtered.path(roomId).path("timeline").path("events")))
+                    .containsExactly("from bob", "from carol");
             List<String> stateTypes = new ArrayList<>();
             filtered.path(roomId).path("state").path("events").forEach(e -> stateTypes.add(e.path("type").asText()));
             assertThat(stateTypes).containsExactly("m.room.name");
