@@ -17,8 +17,11 @@ import dev.starling.server.media.MediaApi;
 import dev.starling.server.profile.ProfileApi;
 import dev.starling.server.push.PushRulesApi;
 import dev.starling.server.receipts.ReceiptsApi;
+import dev.starling.server.rooms.ContextApi;
 import dev.starling.server.rooms.MembershipApi;
 import dev.starling.server.rooms.MessagesApi;
+import dev.starling.server.rooms.RedactionsApi;
+import dev.starling.server.rooms.RelationsApi;
 import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.sync.SyncApi;
 import dev.starling.server.todevice.ToDeviceApi;
@@ -38,7 +41,8 @@ public final class ClientServerRoutes {
             MessagesApi messages, SyncApi sync, AliasesApi aliases, DirectoryApi directory, ProfileApi profile,
             MediaApi media, KeysApi keys, CrossSigningApi crossSigning, ToDeviceApi toDevice, DevicesApi devices,
             BackupApi backup, TypingApi typing, ReceiptsApi receipts, AccountDataApi accountData,
-            PushRulesApi pushRules, FiltersApi filters) {}
+            PushRulesApi pushRules, FiltersApi filters, RedactionsApi redactions, ContextApi context,
+            RelationsApi relations) {}
 
     public static Router router(Apis a) {
         String pushRule = "/_matrix/client/v3/pushrules/global/{kind}/{ruleId}";
@@ -71,6 +75,14 @@ public final class ClientServerRoutes {
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state", a.rooms()::allState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", a.rooms()::event),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/messages", a.messages()::messages),
+                Route.put("/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}", a.redactions()::redact)
+                        .rateLimited(RateLimit.MESSAGES),
+                Route.get("/_matrix/client/v3/rooms/{roomId}/context/{eventId}", a.context()::context),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}", a.relations()::relations),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}", a.relations()::relations),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}",
+                        a.relations()::relations),
+                Route.get("/_matrix/client/v1/rooms/{roomId}/threads", a.relations()::threads),
                 // sync
                 Route.get("/_matrix/client/v3/sync", a.sync()::sync),
                 // rooms: membership
@@ -80,6 +92,7 @@ public final class ClientServerRoutes {
                 Route.post("/_matrix/client/v3/rooms/{roomId}/invite", a.membership()::invite)
                         .rateLimited(RateLimit.INVITES),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/leave", a.membership()::leave),
+                Route.post("/_matrix/client/v3/rooms/{roomId}/forget", a.membership()::forget),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/kick", a.membership()::kick),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/ban", a.membership()::ban),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/unban", a.membership()::unban),

@@ -173,7 +173,8 @@ public final class HomeServer implements AutoCloseable {
                             keysApi, crossSigningApi, toDeviceApi, devicesApi, backupApi, new TypingApi(typing, roomEvents),
                             new ReceiptsApi(database, roomEvents, notifier, clock),
                             new AccountDataApi(database, notifier, pushRules::accountData),
-                            new PushRulesApi(pushRules), filters)), accounts);
+                            new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
+                            rooms.relationsApi())), accounts);
             int port = http.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());

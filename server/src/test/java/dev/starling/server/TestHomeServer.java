@@ -150,6 +150,11 @@ public final class TestHomeServer implements AutoCloseable {
         });
     }
 
+    /** The running server's database, for tests that drive a store directly. */
+    public dev.starling.server.storage.Database database() {
+        return server.database();
+    }
+
     public int port() {
         return server.port();
     }

@@ -87,7 +87,14 @@ final class EventBuilder {
             json.put("state_key", request.stateKey());
         }
         json.put("sender", request.sender().value());
-        json.set("content", request.content().deepCopy());
+        ObjectNode content = request.content().deepCopy();
+        // A redaction names its target in content.redacts (v11+); older versions carry it at the top level
+        // (Client-Server API § Redactions: clients may send content.redacts in every room version).
+        if (EventTypes.REDACTION.equals(request.type()) && request.stateKey() == null
+                && !draft.version().redactsInContent() && content.has("redacts")) {
+            json.set("redacts", content.remove("redacts"));
+        }
+        json.set("content", content);
         // v12: a create event has no room_id; the room ID is derived from its hash.
         if (!(create && draft.version().roomIdIsCreateEventHash())) {
             json.put("room_id", draft.roomId().orElseThrow(() ->

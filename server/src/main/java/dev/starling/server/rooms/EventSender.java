@@ -53,11 +53,21 @@ final class EventSender {
                     return earlier.get();
                 }
             }
+            boolean redaction = EventTypes.REDACTION.equals(request.type()) && request.stateKey() == null;
+            List<Optional<Pdu>> redacted = new java.util.ArrayList<>(1);
             RoomDraft draft = db.read(c -> {
                 RoomStore.RoomInfo room = RoomStore.room(c, roomId).orElseThrow(unknownRoom);
-                return RoomStore.draft(c, room, request.authKeys(room.version()));
+                RoomDraft loaded = RoomStore.draft(c, room, request.authKeys(room.version()));
+                if (redaction) {
+                    redacted.add(Redactions.check(c, loaded, request));
+                }
+                EventIndexes.checkThread(c, roomId, request);
+                return loaded;
             });
             Pdu event = builder.build(draft, request);
+            if (redaction) {
+                Redactions.checkBuilt(event, redacted.get(0), draft.state());
+            }
             db.inTransaction(c -> {
                 EventStore.persist(c, draft, List.of(event), txn, clock.millis());
                 return null;

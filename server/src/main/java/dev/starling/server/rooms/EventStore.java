@@ -55,6 +55,7 @@ final class EventStore {
                 insertRoom(c, event, group);
             }
             insertEvent(c, event, ordering, group);
+            EventIndexes.index(c, event, ordering);
             for (EventId prev : event.prevEvents()) {
                 try (PreparedStatement s = c.prepareStatement(
                         "INSERT INTO event_edges (event_id, prev_event_id) VALUES (?, ?)")) {
@@ -160,25 +161,36 @@ final class EventStore {
 
     /** The PDUs of stored events known to exist, by event ID; read in chunks of {@value #CHUNK} IDs. */
     static Map<String, Pdu> pdus(Connection c, Collection<String> eventIds) throws SQLException {
+        Map<String, StoredEvent> stored = storedEvents(c, eventIds);
+        if (stored.size() != new java.util.HashSet<>(eventIds).size()) {
+            throw new SQLException("stored state names " + (eventIds.size() - stored.size()) + " missing events");
+        }
         Map<String, Pdu> found = new HashMap<>();
-        List<String> ids = List.copyOf(eventIds);
+        stored.forEach((id, event) -> found.put(id, event.pdu()));
+        return found;
+    }
+
+    /** The stored, not rejected events among {@code eventIds}, by event ID (missing ones are left out). */
+    static Map<String, StoredEvent> storedEvents(Connection c, Collection<String> eventIds) throws SQLException {
+        Map<String, StoredEvent> found = new HashMap<>();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(eventIds));
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement s = c.prepareStatement("SELECT e.event_id, e.json, r.version FROM events e"
-                    + " JOIN rooms r ON r.room_id = e.room_id WHERE e.event_id IN (" + marks + ")")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT e.event_id, e.json, r.version, e.stream_ordering,"
+                    + " e.state_group FROM events e JOIN rooms r ON r.room_id = e.room_id WHERE e.rejected = ?"
+                    + " AND e.event_id IN (" + marks + ")")) {
+                s.setBoolean(1, false);
                 for (int i = 0; i < chunk.size(); i++) {
-                    s.setString(i + 1, chunk.get(i));
+                    s.setString(i + 2, chunk.get(i));
                 }
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        found.put(r.getString(1), pdu(r.getString(2), RoomVersion.fromId(r.getString(3)), r.getString(1)));
+                        Pdu pdu = pdu(r.getString(2), RoomVersion.fromId(r.getString(3)), r.getString(1));
+                        found.put(r.getString(1), new StoredEvent(pdu, r.getLong(4), r.getLong(5)));
                     }
                 }
             }
-        }
-        if (found.size() != ids.size()) {
-            throw new SQLException("stored state names " + (ids.size() - found.size()) + " missing events");
         }
         return found;
     }

@@ -3,7 +3,6 @@ package dev.starling.server.rooms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.RoomAlias;
 import dev.starling.protocol.id.RoomId;
@@ -17,10 +16,20 @@ import java.util.Optional;
 public final class MembershipApi {
     private final Membership membership;
     private final RoomReader reader;
+    private final Forgetting forgetting;
 
-    MembershipApi(Membership membership, RoomReader reader) {
+    MembershipApi(Membership membership, RoomReader reader, Forgetting forgetting) {
         this.membership = membership;
         this.reader = reader;
+        this.forgetting = forgetting;
+    }
+
+    /** POST /_matrix/client/v3/rooms/{roomId}/forget — Client-Server API § Leaving rooms. */
+    public MatrixResponse forget(MatrixRequest request) {
+        RoomId roomId = RoomsApi.roomId(request);
+        request.jsonBodyOrEmpty();
+        forgetting.forget(request.requireDevice().userId(), roomId);
+        return MatrixResponse.empty();
     }
 
     /** POST /_matrix/client/v3/rooms/{roomId}/join — Client-Server API § Joining rooms. */
@@ -88,11 +97,12 @@ public final class MembershipApi {
 
     /** GET /_matrix/client/v3/rooms/{roomId}/members — Client-Server API § Room membership. */
     public MatrixResponse members(MatrixRequest request) {
-        // NOTSPEC: the `at` parameter (members at a sync position) waits for /sync.
         ObjectNode out = RoomsApi.object();
+        Optional<StreamToken> at = request.queryParam("at").map(token -> StreamToken.parse("at", token));
         ArrayNode chunk = out.putArray("chunk");
-        reader.members(request.requireDevice().userId(), RoomsApi.roomId(request), request.queryParam("membership"),
-                request.queryParam("not_membership")).forEach(e -> chunk.add(ClientEvents.of(e)));
+        UserId user = request.requireDevice().userId();
+        chunk.addAll(reader.serve(user, reader.members(user, RoomsApi.roomId(request), at,
+                request.queryParam("membership"), request.queryParam("not_membership")), false));
         return MatrixResponse.ok(out);
     }
 
@@ -100,10 +110,12 @@ public final class MembershipApi {
     public MatrixResponse joinedMembers(MatrixRequest request) {
         ObjectNode out = RoomsApi.object();
         ObjectNode joined = out.putObject("joined");
-        for (Pdu member : reader.joinedMembers(request.requireDevice().userId(), RoomsApi.roomId(request))) {
-            ObjectNode profile = joined.putObject(member.stateKey().orElseThrow());
-            JsonNode name = member.content().get("displayname");
-            JsonNode avatar = member.content().get("avatar_url");
+        UserId user = request.requireDevice().userId();
+        // Served (redacted where a redaction applies), so a redacted display name does not come back here.
+        for (ObjectNode member : reader.serve(user, reader.joinedMembers(user, RoomsApi.roomId(request)), false)) {
+            ObjectNode profile = joined.putObject(member.path("state_key").asText());
+            JsonNode name = member.path("content").get("displayname");
+            JsonNode avatar = member.path("content").get("avatar_url");
             profile.set("display_name", name != null && name.isTextual() ? name.deepCopy() : null);
             profile.set("avatar_url", avatar != null && avatar.isTextual() ? avatar.deepCopy() : null);
         }

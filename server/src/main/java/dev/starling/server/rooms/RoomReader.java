@@ -42,10 +42,31 @@ final class RoomReader {
         return Optional.ofNullable(state(user, roomId).get(key));
     }
 
-    /** The member events of the state the user may see, filtered by membership. */
-    List<Pdu> members(UserId user, RoomId roomId, Optional<String> membership, Optional<String> notMembership) {
+    /**
+     * The member events of the state the user may see, filtered by membership; with {@code at}, of the state
+     * at that stream position (no later than the user's own leave), for lazy-loading clients.
+     */
+    List<Pdu> members(UserId user, RoomId roomId, Optional<StreamToken> at, Optional<String> membership,
+            Optional<String> notMembership) {
+        Map<StateKey, Pdu> state = db.read(c -> {
+            Map<StateKey, Pdu> visible = visibleState(c, user, roomId);
+            if (at.isEmpty()) {
+                return visible;
+            }
+            // The visible state is as of now or as of the user's leave: go back to `at` if it is earlier.
+            Pdu own = visible.get(new StateKey(EventTypes.MEMBER, user.value()));
+            long ownOrdering = EventStore.event(c, own.eventId().value()).orElseThrow().streamOrdering();
+            String ownMembership = own.content().path("membership").asText();
+            long position = ownMembership.equals(JOIN) ? at.get().position()
+                    : Math.min(at.get().position(), ownOrdering);
+            Map<StateKey, String> ids = StateGroups.load(c, StreamStore.stateGroupAt(c, roomId, position));
+            Map<String, Pdu> events = EventStore.pdus(c, ids.values());
+            Map<StateKey, Pdu> then = new java.util.HashMap<>();
+            ids.forEach((key, id) -> then.put(key, events.get(id)));
+            return then;
+        });
         List<Pdu> members = new ArrayList<>();
-        for (Pdu event : state(user, roomId).values()) {
+        for (Pdu event : state.values()) {
             String value = event.content().path("membership").asText("");
             if (event.type().equals(EventTypes.MEMBER) && membership.map(value::equals).orElse(true)
                     && notMembership.map(m -> !m.equals(value)).orElse(true)) {
@@ -66,6 +87,11 @@ final class RoomReader {
             Map<String, Pdu> events = EventStore.pdus(c, ids);
             return ids.stream().map(events::get).toList();
         });
+    }
+
+    /** Events the user may see, as served to them (redactions applied; bundled aggregations if asked). */
+    List<com.fasterxml.jackson.databind.node.ObjectNode> serve(UserId user, List<Pdu> events, boolean bundle) {
+        return db.read(c -> ServedEvents.of(c, ServedEvents.Viewer.of(user), events, bundle));
     }
 
     List<RoomId> joinedRooms(UserId user) {

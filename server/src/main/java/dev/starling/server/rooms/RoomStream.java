@@ -40,10 +40,7 @@ public final class RoomStream {
     }
 
     /** One page of /messages: {@code end} is empty when there is nothing further in that direction. */
-    public record Page(StreamToken start, Optional<StreamToken> end, List<ObjectNode> chunk) {}
-
-    private static final List<String> STRIPPED = List.of(EventTypes.CREATE, EventTypes.JOIN_RULES, EventTypes.NAME,
-            "m.room.avatar", "m.room.canonical_alias", "m.room.encryption", EventTypes.TOPIC);
+    public record Page(StreamToken start, Optional<StreamToken> end, List<ObjectNode> chunk, List<ObjectNode> state) {}
 
     private final Database db;
 
@@ -68,155 +65,78 @@ public final class RoomStream {
      */
     public Batch sync(UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
             boolean fullState) {
-        return db.read(c -> {
-            long pos = Math.min(upTo, StreamStore.position(c));
-            long after = Math.min(since.map(StreamToken::position).orElse(0L), pos);
-            List<RoomBatch> join = new ArrayList<>();
-            List<InvitedRoom> invite = new ArrayList<>();
-            List<RoomBatch> leave = new ArrayList<>();
-            // An incremental sync reads the timelines of only the rooms that have new events.
-            Set<String> active = since.isPresent() ? StreamStore.roomsWithEvents(c, after, pos) : Set.of();
-            for (StreamStore.MembershipAt m : StreamStore.memberships(c, user)) {
-                if (m.ordering() > pos) {
-                    continue; // committed after our position: the next sync has it
-                }
-                boolean changed = since.isEmpty() || m.ordering() > after;
-                switch (m.membership()) {
-                    case RoomReader.JOIN -> {
-                        boolean wholeState = since.isEmpty() || fullState || m.ordering() > after;
-                        if (!wholeState && !active.contains(m.roomId().value())) {
-                            continue;
-                        }
-                        RoomBatch batch = roomBatch(c, user, device, m.roomId(), after, pos, limit, wholeState);
-                        if (!batch.timeline().isEmpty() || !batch.state().isEmpty()) {
-                            join.add(batch);
-                        }
-                    }
-                    case "invite" -> {
-                        if (changed) {
-                            invite.add(new InvitedRoom(m.roomId(), strippedState(c, m.roomId(), user)));
-                        }
-                    }
-                    default -> {
-                        if (since.isPresent() && changed) {
-                            leave.add(roomBatch(c, user, device, m.roomId(), after, m.ordering(), limit, false));
-                        }
-                    }
-                }
-            }
-            return new Batch(join, invite, leave);
-        });
+        return sync(user, device, since, upTo, limit, fullState, RoomFilter.NONE);
     }
 
-    private static RoomBatch roomBatch(Connection c, UserId user, DeviceId device, RoomId roomId, long after,
-            long upTo, int limit, boolean wholeState) throws SQLException {
-        List<StoredEvent> newest = StreamStore.range(c, roomId, after, upTo, limit + 1, true, false);
-        boolean limited = newest.size() > limit;
-        List<StoredEvent> window = new ArrayList<>(newest.subList(0, Math.min(limit, newest.size())));
-        Collections.reverse(window);
-        long start = window.isEmpty() ? upTo : window.get(0).streamOrdering() - 1;
-        List<ObjectNode> timeline = clientEvents(c, user, device, roomId, window);
-        Set<String> inTimeline = new HashSet<>();
-        timeline.forEach(event -> inTimeline.add(event.path("event_id").asText()));
-        List<Pdu> state = new ArrayList<>();
-        if (wholeState) {
-            Map<StateKey, String> ids = RoomStore.currentState(c, roomId);
-            ids.values().removeAll(inTimeline);
-            state.addAll(EventStore.pdus(c, ids.values()).values());
-        } else if (limited) {
-            // The state changes between since and the start of the timeline, the last one per key.
-            Map<StateKey, Pdu> latest = new LinkedHashMap<>();
-            for (StoredEvent event : StreamStore.range(c, roomId, after, start, Integer.MAX_VALUE, false, true)) {
-                latest.put(event.pdu().stateTuple(), event.pdu());
-            }
-            state.addAll(latest.values());
-        }
-        return new RoomBatch(roomId, timeline, limited, new StreamToken(start),
-                state.stream().map(ClientEvents::of).toList());
-    }
-
-    private static List<ObjectNode> strippedState(Connection c, RoomId roomId, UserId user) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        for (String type : STRIPPED) {
-            RoomStore.stateEventId(c, roomId, new StateKey(type, "")).ifPresent(ids::add);
-        }
-        RoomStore.stateEventId(c, roomId, new StateKey(EventTypes.MEMBER, user.value())).ifPresent(ids::add);
-        Map<String, Pdu> events = EventStore.pdus(c, ids);
-        List<ObjectNode> stripped = new ArrayList<>();
-        for (String id : ids) {
-            Pdu event = events.get(id);
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            node.set("content", event.content().deepCopy());
-            node.put("sender", event.sender().value());
-            node.put("state_key", event.stateKey().orElse(""));
-            node.put("type", event.type());
-            stripped.add(node);
-        }
-        return stripped;
+    /** As {@link #sync(UserId, DeviceId, Optional, long, int, boolean)}, with the sync filter's {@code room} part. */
+    public Batch sync(UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
+            boolean fullState, RoomFilter filter) {
+        return db.read(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter));
     }
 
     /**
      * A page of the room's events from {@code from} (the newest position, or the room's beginning going
-     * forwards, when empty) towards {@code to}; 403 for a user who never had a membership in the room.
+     * forwards, when empty) towards {@code to}, the events {@code filter} keeps; 403 for a user who never had a
+     * membership in the room or forgot it. With {@code lazy_load_members}, {@code state} holds the member
+     * events of the page's senders (Client-Server API § Lazy-loading room members).
      */
-    public Page messages(UserId user, DeviceId device, RoomId roomId, Optional<StreamToken> from, boolean backwards, int limit,
-            Optional<StreamToken> to) {
+    public Page messages(UserId user, DeviceId device, RoomId roomId, Optional<StreamToken> from, boolean backwards,
+            int limit, Optional<StreamToken> to, RoomEventFilter filter) {
         return db.read(c -> {
-            if (RoomStore.membership(c, roomId, user).isEmpty()) {
+            if (RoomStore.membership(c, roomId, user).isEmpty() || Forgetting.forgotten(c, user, roomId)
+                    || !filter.matchesRoom(roomId)) {
                 throw Membership.notInRoom(roomId);
             }
             long pos = StreamStore.position(c);
             long start = from.map(StreamToken::position).orElse(backwards ? pos : 0L);
-            List<StoredEvent> events = backwards
-                    ? StreamStore.range(c, roomId, to.map(StreamToken::position).orElse(0L), start, limit + 1, true, false)
-                    : StreamStore.range(c, roomId, start, to.map(StreamToken::position).orElse(pos), limit + 1, false,
-                            false);
-            boolean more = events.size() > limit;
-            events = events.subList(0, Math.min(limit, events.size()));
-            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events);
+            long after = backwards ? to.map(StreamToken::position).orElse(0L) : start;
+            long upTo = backwards ? start : to.map(StreamToken::position).orElse(pos);
+            Scan.Result scan = Scan.of(c, roomId, after, upTo, backwards, limit + 1,
+                    event -> filter.matches(event.pdu()) && visible(c, user, roomId, event));
+            List<StoredEvent> events = scan.events().subList(0, Math.min(limit, scan.events().size()));
             Optional<StreamToken> end = Optional.empty();
-            if (more) {
-                long last = events.get(events.size() - 1).streamOrdering();
-                end = Optional.of(new StreamToken(backwards ? last - 1 : last));
+            if (scan.events().size() > limit) {
+                long last = events.isEmpty() ? start : events.get(events.size() - 1).streamOrdering();
+                end = Optional.of(new StreamToken(events.isEmpty() || !backwards ? last : last - 1));
+            } else if (!scan.exhausted()) { // stopped at the scan limit: the client continues from there
+                end = Optional.of(new StreamToken(backwards ? scan.lastScanned() - 1 : scan.lastScanned()));
             }
-            return new Page(new StreamToken(start), end, chunk);
+            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events);
+            List<ObjectNode> state = List.of();
+            if (filter.lazyLoadMembers() && !events.isEmpty()) {
+                state = ServedEvents.of(c, ServedEvents.Viewer.of(user, device),
+                        LazyMembers.at(c, events.get(0).stateGroup(), senders(events), Optional.empty()), false);
+            }
+            return new Page(new StreamToken(start), end, chunk, state);
         });
+    }
+
+    static java.util.Set<String> senders(List<StoredEvent> events) {
+        java.util.Set<String> senders = new java.util.LinkedHashSet<>();
+        events.forEach(event -> senders.add(event.pdu().sender().value()));
+        return senders;
     }
 
     /**
      * The events the user may see, in the client format; the device's own have {@code unsigned.transaction_id}
      * (Client-Server API § Transaction identifiers).
      */
-    private static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
+    static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
             List<StoredEvent> events) throws SQLException {
         List<Pdu> visible = new ArrayList<>();
-        List<String> own = new ArrayList<>();
         for (StoredEvent event : events) {
             if (visible(c, user, roomId, event)) {
                 visible.add(event.pdu());
-                if (event.pdu().sender().equals(user)) {
-                    own.add(event.pdu().eventId().value());
-                }
             }
         }
-        Map<String, String> txns = StreamStore.txnIds(c, user, device, roomId, own);
-        List<ObjectNode> out = new ArrayList<>();
-        for (Pdu pdu : visible) {
-            ObjectNode event = ClientEvents.of(pdu);
-            String txn = txns.get(pdu.eventId().value());
-            if (txn != null) {
-                ((ObjectNode) event.get("unsigned")).put("transaction_id", txn);
-            }
-            out.add(event);
-        }
-        return out;
+        return ServedEvents.of(c, ServedEvents.Viewer.of(user, device), visible, true);
     }
 
     /**
      * History visibility ({@link RoomReader}), and a user always sees their own member events (RoomReader
      * judges by the state after an event, where a leave would otherwise hide itself).
      */
-    private static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
+    static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
         Pdu pdu = pdu(event);
         return (pdu.type().equals(EventTypes.MEMBER) && pdu.stateKey().filter(user.value()::equals).isPresent())
                 || RoomReader.visible(c, user, roomId, event);

@@ -22,6 +22,9 @@ public final class Rooms {
     private final RoomStream stream;
     private final MessagesApi messagesApi;
     private final RoomAccess access;
+    private final RedactionsApi redactionsApi;
+    private final ContextApi contextApi;
+    private final RelationsApi relationsApi;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
@@ -49,9 +52,12 @@ public final class Rooms {
                 reader, (roomId, content) -> directory.checkCanonicalAlias(roomId, content, access.currentState(
                         roomId, List.of(CANONICAL_ALIAS)).values().stream().findFirst()));
         this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists, directory),
-                reader);
+                reader, new Forgetting(db));
         this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
+        this.redactionsApi = new RedactionsApi(sender);
+        this.contextApi = new ContextApi(db);
+        this.relationsApi = new RelationsApi(db);
     }
 
     /** What the alias and room directories and profiles may read and do in rooms. */
@@ -70,6 +76,18 @@ public final class Rooms {
 
     public MessagesApi messagesApi() {
         return messagesApi;
+    }
+
+    public RedactionsApi redactionsApi() {
+        return redactionsApi;
+    }
+
+    public ContextApi contextApi() {
+        return contextApi;
+    }
+
+    public RelationsApi relationsApi() {
+        return relationsApi;
     }
 
     public MembershipApi membershipApi() {

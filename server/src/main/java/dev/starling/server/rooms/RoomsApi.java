@@ -78,10 +78,11 @@ public final class RoomsApi {
         StateKey key = new StateKey(request.pathParam("eventType"), stateKey(request));
         Pdu event = reader.stateEvent(request.requireDevice().userId(), roomId, key)
                 .orElseThrow(() -> MatrixException.notFound("the room has no state " + key));
+        ObjectNode served = reader.serve(request.requireDevice().userId(), List.of(event), false).get(0);
         if (request.queryParam("format").orElse("content").equals("event")) {
-            return MatrixResponse.ok(ClientEvents.of(event));
+            return MatrixResponse.ok(served);
         }
-        return MatrixResponse.ok(event.content().deepCopy());
+        return MatrixResponse.ok((ObjectNode) served.get("content"));
     }
 
     /** GET /_matrix/client/v3/rooms/{roomId}/state — Client-Server API § Getting events for a room. */
@@ -90,7 +91,7 @@ public final class RoomsApi {
         List<Pdu> state = reader.state(request.requireDevice().userId(), roomId).values().stream()
                 .sorted(Comparator.comparing(Pdu::stateTuple)).toList();
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        state.forEach(event -> out.add(ClientEvents.of(event)));
+        out.addAll(reader.serve(request.requireDevice().userId(), state, false));
         return MatrixResponse.ok(out);
     }
 
@@ -100,7 +101,7 @@ public final class RoomsApi {
         EventId eventId = request.pathParam("eventId", EventId::parse);
         Pdu event = reader.event(request.requireDevice().userId(), roomId, eventId)
                 .orElseThrow(() -> MatrixException.notFound("event not found"));
-        return MatrixResponse.ok(ClientEvents.of(event));
+        return MatrixResponse.ok(reader.serve(request.requireDevice().userId(), List.of(event), true).get(0));
     }
 
     static RoomId roomId(MatrixRequest request) {

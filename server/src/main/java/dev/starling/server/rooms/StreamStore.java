@@ -22,7 +22,7 @@ import java.util.Set;
 final class StreamStore {
     private StreamStore() {}
 
-    /** A user's current membership in one room, with the stream ordering of that member event. */
+    /** A user's membership in one room, with the stream ordering of that member event. */
     record MembershipAt(RoomId roomId, String membership, long ordering) {}
 
     /** The greatest committed position: every event at or below it is visible (commit order, see README). */
@@ -30,20 +30,50 @@ final class StreamStore {
         return StreamPositions.current(c);
     }
 
-    static List<MembershipAt> memberships(Connection c, UserId user) throws SQLException {
+    /**
+     * The user's membership in every room as of stream position {@code upTo}: per room, the member event
+     * targeting the user with the greatest position at or below it. Not the current state: a membership
+     * that changed after {@code upTo} must not hide what happened before it from a sync that ends there.
+     */
+    static List<MembershipAt> memberships(Connection c, UserId user, long upTo) throws SQLException {
         List<MembershipAt> rooms = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT cs.room_id, cs.membership, e.stream_ordering FROM current_state cs
-                JOIN events e ON e.event_id = cs.event_id
-                WHERE cs.type = 'm.room.member' AND cs.state_key = ? ORDER BY cs.room_id""")) {
+                SELECT e.room_id, e.event_id, e.json, r.version, e.stream_ordering FROM events e
+                JOIN rooms r ON r.room_id = e.room_id
+                WHERE e.state_key = ? AND e.type = 'm.room.member' AND e.rejected = ? AND e.stream_ordering = (
+                    SELECT MAX(m.stream_ordering) FROM events m WHERE m.state_key = e.state_key
+                        AND m.type = 'm.room.member' AND m.room_id = e.room_id AND m.rejected = ?
+                        AND m.stream_ordering <= ?)
+                ORDER BY e.room_id""")) {
             s.setString(1, user.value());
+            s.setBoolean(2, false);
+            s.setBoolean(3, false);
+            s.setLong(4, upTo);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    rooms.add(new MembershipAt(RoomId.parse(r.getString(1)), r.getString(2), r.getLong(3)));
+                    String membership = EventStore.pdu(r.getString(3), RoomVersion.fromId(r.getString(4)),
+                            r.getString(2)).content().path("membership").asText("leave");
+                    rooms.add(new MembershipAt(RoomId.parse(r.getString(1)), membership, r.getLong(5)));
                 }
             }
         }
         return rooms;
+    }
+
+    /** The snapshot of the room's state after its last event at or below {@code upTo}. */
+    static long stateGroupAt(Connection c, RoomId roomId, long upTo) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT state_group FROM events WHERE room_id = ? AND stream_ordering <= ?
+                ORDER BY stream_ordering DESC LIMIT 1""")) {
+            s.setString(1, roomId.value());
+            s.setLong(2, upTo);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new SQLException("room " + roomId + " has no event at or below " + upTo);
+                }
+                return r.getLong(1);
+            }
+        }
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.starling.server.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.server.rooms.RoomFilter;
 import dev.starling.server.rooms.RoomStream;
 import dev.starling.server.rooms.StreamToken;
 
-/** The rooms a user is in, was invited to or left: timelines and state ({@link RoomStream}). */
+/**
+ * The rooms a user is in, was invited to or left: timelines and state ({@link RoomStream}), with the filter's
+ * {@code room} part ({@link RoomFilter}) applied.
+ */
 final class RoomsSyncSource implements SyncSource {
     private final RoomStream stream;
 
@@ -16,7 +20,8 @@ final class RoomsSyncSource implements SyncSource {
     public boolean write(SyncRequest request, SyncResponse response) {
         RoomStream.Batch batch = stream.sync(request.user(), request.device(),
                 request.since().map(t -> new StreamToken(t.position())), request.upTo().position(),
-                request.filter().timelineLimit(), request.fullState());
+                request.filter().timelineLimit(), request.fullState(),
+                RoomFilter.fromJson(request.filter().json().path("room")));
         batch.join().forEach(room -> room(response.joinedRoom(room.roomId()), room));
         batch.invite().forEach(room -> response.room("invite", room.roomId()).putObject("invite_state")
                 .putArray("events").addAll(room.inviteState()));

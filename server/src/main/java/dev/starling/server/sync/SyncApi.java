@@ -6,6 +6,7 @@ import dev.starling.server.http.AuthenticatedDevice;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.http.MatrixRequest;
 import dev.starling.server.http.MatrixResponse;
+import dev.starling.server.rooms.RoomFilter;
 import dev.starling.server.rooms.RoomStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public final class SyncApi {
         long timeoutMs = Math.min(nonNegative(request, "timeout").orElse(0L), MAX_TIMEOUT.toMillis());
         boolean fullState = request.queryParam("full_state").map("true"::equals).orElse(false);
         SyncFilter filter = request.queryParam("filter").map(f -> filters.resolve(user, f)).orElse(SyncFilter.NONE);
-        filter.timelineLimit(); // a bad limit is refused before anything is read
+        filter.timelineLimit(); // a bad limit or room filter is refused before anything is read
+        RoomFilter.fromJson(filter.json().path("room"));
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         boolean wait = since.isPresent() && !fullState && timeoutMs > 0;
         while (true) {

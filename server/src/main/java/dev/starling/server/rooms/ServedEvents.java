@@ -1,0 +1,127 @@
+package dev.starling.server.rooms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.events.Pdu;
+import dev.starling.protocol.events.Redaction;
+import dev.starling.protocol.id.DeviceId;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Events as they are served to one client, the one place every read path (/sync, /messages, /event, /context,
+ * /state, relations, threads) turns stored events into client events: a redacted event in its redacted form
+ * with {@code unsigned.redacted_because} (Client-Server API § Redactions); the requesting device's own events
+ * with {@code unsigned.transaction_id}; and, where asked, bundled aggregations in {@code unsigned.m.relations}
+ * ({@link BundledAggregations}). Visibility is the caller's business: pass only events the user may see.
+ */
+final class ServedEvents {
+    private ServedEvents() {}
+
+    /** Who reads: the user, and the device whose transaction IDs are echoed (empty: none). */
+    record Viewer(UserId user, Optional<DeviceId> device) {
+        static Viewer of(UserId user, DeviceId device) {
+            return new Viewer(user, Optional.of(device));
+        }
+
+        static Viewer of(UserId user) {
+            return new Viewer(user, Optional.empty());
+        }
+    }
+
+    static ObjectNode one(Connection c, Viewer viewer, Pdu event, boolean bundle) throws SQLException {
+        return of(c, viewer, List.of(event), bundle).get(0);
+    }
+
+    /** The events in the client format, in the given order. */
+    static List<ObjectNode> of(Connection c, Viewer viewer, List<Pdu> events, boolean bundle) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = events.stream().map(e -> e.eventId().value()).toList();
+        Map<String, Pdu> redactions = redactions(c, ids);
+        Map<String, String> txns = viewer.device().isPresent() ? txnIds(c, viewer, events) : Map.of();
+        Map<String, ObjectNode> bundles = bundle
+                ? BundledAggregations.of(c, viewer, events, redactions.keySet()) : Map.of();
+        List<ObjectNode> out = new ArrayList<>(events.size());
+        for (Pdu pdu : events) {
+            String id = pdu.eventId().value();
+            Pdu redaction = redactions.get(id);
+            ObjectNode event;
+            if (redaction != null) {
+                ObjectNode pruned = Redaction.redact(pdu.json(), pdu.roomVersion());
+                event = ClientEvents.of(pdu, (ObjectNode) pruned.get("content"));
+                ((ObjectNode) event.get("unsigned")).set("redacted_because", ClientEvents.of(redaction));
+            } else {
+                event = ClientEvents.of(pdu);
+            }
+            ObjectNode unsigned = (ObjectNode) event.get("unsigned");
+            String txn = txns.get(id);
+            if (txn != null) {
+                unsigned.put("transaction_id", txn);
+            }
+            ObjectNode relations = bundles.get(id);
+            if (relations != null && !relations.isEmpty()) {
+                unsigned.set("m.relations", relations);
+            }
+            out.add(event);
+        }
+        return out;
+    }
+
+    /**
+     * The redaction that applies to each of {@code eventIds} that has one: the first stored redaction naming it
+     * from the same room (a redaction in another room redacts nothing).
+     */
+    static Map<String, Pdu> redactions(Connection c, List<String> eventIds) throws SQLException {
+        Map<String, String> byEvent = new LinkedHashMap<>();
+        for (int from = 0; from < eventIds.size(); from += 500) {
+            List<String> chunk = eventIds.subList(from, Math.min(eventIds.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement s = c.prepareStatement("SELECT r.redacts, r.event_id FROM redactions r"
+                    + " JOIN events e ON e.event_id = r.redacts AND e.room_id = r.room_id"
+                    + " WHERE r.redacts IN (" + marks + ") ORDER BY r.stream_ordering")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    s.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        byEvent.putIfAbsent(r.getString(1), r.getString(2));
+                    }
+                }
+            }
+        }
+        if (byEvent.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Pdu> redactionEvents = EventStore.pdus(c, byEvent.values());
+        Map<String, Pdu> out = new HashMap<>();
+        byEvent.forEach((event, redaction) -> out.put(event, redactionEvents.get(redaction)));
+        return out;
+    }
+
+    private static Map<String, String> txnIds(Connection c, Viewer viewer, List<Pdu> events) throws SQLException {
+        Map<RoomId, List<String>> own = new LinkedHashMap<>();
+        for (Pdu event : events) {
+            if (event.sender().equals(viewer.user())) {
+                own.computeIfAbsent(event.roomId(), r -> new ArrayList<>()).add(event.eventId().value());
+            }
+        }
+        Map<String, String> txns = new HashMap<>();
+        for (Map.Entry<RoomId, List<String>> room : own.entrySet()) {
+            txns.putAll(StreamStore.txnIds(c, viewer.user(), viewer.device().orElseThrow(), room.getKey(),
+                    room.getValue()));
+        }
+        return txns;
+    }
+}
