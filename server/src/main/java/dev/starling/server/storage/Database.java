@@ -3,6 +3,7 @@ package dev.starling.server.storage;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -20,14 +21,24 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    /**
+     * A system property that turns SQLite's group commit off (each transaction commits and fsyncs alone),
+     * only to measure what group commit buys; see BENCHMARKS.md.
+     */
+    public static final String NO_GROUP_COMMIT_PROPERTY = "starling.sqlite.noGroupCommit";
+
     private final Dialect dialect;
     private final HikariDataSource writer;
     private final HikariDataSource reader;
+    /** SQLite only: batches the writer's transactions (one commit, one fsync per batch). */
+    private final GroupCommit groupCommit;
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
+        this.groupCommit = dialect == Dialect.SQLITE && !Boolean.getBoolean(NO_GROUP_COMMIT_PROPERTY)
+                ? new GroupCommit(writer) : null;
     }
 
     /**
@@ -72,9 +83,24 @@ public final class Database implements AutoCloseable {
      * caller may acknowledge what it wrote. If {@code work} throws, or the commit fails, the transaction
      * is rolled back: an unchecked exception from {@code work} is rethrown as is (stores use this for their
      * typed errors), an {@link SQLException} becomes a {@link StorageException}.
+     *
+     * <p>On SQLite, concurrent calls are group-committed ({@link GroupCommit}): each runs in a savepoint of a
+     * shared transaction that commits once for all of them; the outcome for each caller is as above. Work
+     * must not call {@code commit}/{@code rollback} on the connection nor {@code inTransaction} again.
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        return run(writer, false, work);
+        return groupCommit != null ? groupCommit.run(work) : run(writer, false, work);
+    }
+
+    /**
+     * Group commit so far (SQLite): {@code commits} transactions committed, holding {@code items}
+     * {@link #inTransaction} calls; their ratio is the mean batch.
+     */
+    public record CommitStats(long commits, long items) {}
+
+    /** SQLite: the group-commit counters; PostgreSQL (no group commit): empty. */
+    public Optional<CommitStats> commitStats() {
+        return groupCommit == null ? Optional.empty() : Optional.of(groupCommit.stats());
     }
 
     /**
@@ -88,6 +114,9 @@ public final class Database implements AutoCloseable {
     /** Closes the pools. Transactions in progress may fail. */
     @Override
     public void close() {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
         if (reader != writer) {
             reader.close();
         }
