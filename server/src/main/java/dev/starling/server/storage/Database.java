@@ -5,8 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +49,7 @@ public final class Database implements AutoCloseable {
             case DatabaseConfig.Sqlite sqlite -> {
                 HikariDataSource writer = start(() -> Pools.sqliteWriter(sqlite));
                 try {
-                    migrate(writer, Dialect.SQLITE);
+                    Migrations.migrate(writer, Dialect.SQLITE);
                     HikariDataSource readers = start(() -> Pools.sqliteReaders(sqlite));
                     log.info("database: SQLite at {}", sqlite.file().toAbsolutePath());
                     yield new Database(Dialect.SQLITE, writer, readers);
@@ -63,7 +61,7 @@ public final class Database implements AutoCloseable {
             case DatabaseConfig.Postgres postgres -> {
                 HikariDataSource pool = start(() -> Pools.postgres(postgres));
                 try {
-                    migrate(pool, Dialect.POSTGRESQL);
+                    Migrations.migrate(pool, Dialect.POSTGRESQL);
                 } catch (RuntimeException e) {
                     pool.close();
                     throw e;
@@ -148,24 +146,6 @@ public final class Database implements AutoCloseable {
             connection.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
-        }
-    }
-
-    private static void migrate(HikariDataSource dataSource, Dialect dialect) {
-        try {
-            var result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations(dialect.migrationLocation())
-                    .failOnMissingLocations(true)
-                    .validateMigrationNaming(true)
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                log.info("database: applied {} migration(s), schema now at version {}",
-                        result.migrationsExecuted, result.targetSchemaVersion);
-            }
-        } catch (FlywayException e) {
-            throw new StorageException("database migration failed: " + e.getMessage(), e);
         }
     }
 
