@@ -22,7 +22,9 @@ public final class LoadGen {
     private static final Map<String, String> DEFAULTS = new java.util.LinkedHashMap<>();
 
     static {
-        DEFAULTS.put("scenarios", "d,a,b,c");
+        DEFAULTS.put("scenarios", "w,d,a,b,c");
+        DEFAULTS.put("writers", "64");
+        DEFAULTS.put("duration-w", "10");
         DEFAULTS.put("users", "100");
         DEFAULTS.put("rooms", "20");
         DEFAULTS.put("rate", "1000");
@@ -47,6 +49,10 @@ public final class LoadGen {
         List<Scenarios.Row> rows = new ArrayList<>();
         System.out.println("loadgen: " + String.join(" ", args) + "\nloadgen: data in " + data);
 
+        if (scenarios.contains("w")) {
+            rows.addAll(print(WritePath.run(Files.createDirectories(data.resolve("write")), intOf(o, "writers"),
+                    Duration.ofSeconds(intOf(o, "duration-w")))));
+        }
         if (scenarios.contains("d")) {
             rows.addAll(startUp(o, data.resolve("startup")));
         }
@@ -163,7 +169,7 @@ public final class LoadGen {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("loadgen [--option value]... options and defaults: " + DEFAULTS
-                        + "\n  scenarios: d (start-up, idle RSS), a (offered rate, delivery latency), b (max sends/s),"
+                        + "\n  scenarios: w (storage write path, group commit on/off), d (start-up, idle RSS), a (offered rate, delivery latency), b (max sends/s),"
                         + " c (idle long-polls)\n  --url: an existing server (its rate limits must allow the load;"
                         + " no CPU/RSS then)\n  --postgres: a JDBC URL for the started server\n  --launcher: the"
                         + " ./starling launcher, for (d) on the real `starling server`");
