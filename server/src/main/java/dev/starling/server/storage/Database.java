@@ -96,6 +96,11 @@ public final class Database implements AutoCloseable {
      */
     public record CommitStats(long commits, long items) {}
 
+    /** SQLite: how many transactions wait for the writer's next batch (tests); PostgreSQL: 0. */
+    int queuedWrites() {
+        return groupCommit == null ? 0 : groupCommit.queued();
+    }
+
     /** SQLite: the group-commit counters; PostgreSQL (no group commit): empty. */
     public Optional<CommitStats> commitStats() {
         return groupCommit == null ? Optional.empty() : Optional.of(groupCommit.stats());

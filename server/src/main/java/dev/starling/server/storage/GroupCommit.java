@@ -84,6 +84,16 @@ final class GroupCommit implements AutoCloseable {
         return new Database.CommitStats(commits.get(), items.get());
     }
 
+    /** How many items wait for the next batch (for tests that build a batch on purpose). */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Runs what is queued, then stops the writer thread. Work queued later fails. */
     @Override
     public void close() {
@@ -134,10 +144,12 @@ final class GroupCommit implements AutoCloseable {
                 }
                 return;
             } catch (Throwable t) {
+                // Not even an Error may stop the writer thread: every later caller would wait forever.
+                log.error("database writer failed items={}", batch.size() - next, t);
                 for (int i = next; i < batch.size(); i++) {
                     batch.get(i).fail(t);
                 }
-                throw t;
+                return;
             }
         }
     }

@@ -55,26 +55,29 @@ class GroupCommitTest {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             RuntimeException boom = new IllegalStateException("boom");
+            CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
+            Database.CommitStats before = db.commitStats().orElseThrow();
             Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
+                started.countDown();
                 await(release);
                 return insertUser(c, "@first:example.org");
             }));
-            Database.CommitStats before = waitForBlocker(db);
+            await(started);
             Future<Integer> alice = threads.submit(() -> insertUser(db, "@alice:example.org"));
-            Thread.sleep(50);
+            awaitQueued(db, 1);
             Future<Integer> bob = threads.submit(() -> db.inTransaction(c -> {
                 insertUser(c, "@bob:example.org");
                 throw boom;
             }));
-            Thread.sleep(50);
+            awaitQueued(db, 2);
             Future<Integer> duplicate = threads.submit(() -> db.inTransaction(c -> {
                 insertUser(c, "@dave:example.org");
                 return insertUser(c, "@alice:example.org");
             }));
-            Thread.sleep(50);
+            awaitQueued(db, 3);
             Future<Integer> carol = threads.submit(() -> insertUser(db, "@carol:example.org"));
-            Thread.sleep(50);
+            awaitQueued(db, 4);
             release.countDown();
 
             blocker.get(30, TimeUnit.SECONDS);
@@ -95,14 +98,16 @@ class GroupCommitTest {
     void whenTheCommitFailsEveryCallerOfTheBatchFailsAndNothingIsStored() throws Exception {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
+                started.countDown();
                 await(release);
                 return null;
             }));
-            waitForBlocker(db);
+            await(started);
             Future<Integer> alice = threads.submit(() -> insertUser(db, "@alice:example.org"));
-            Thread.sleep(50);
+            awaitQueued(db, 1);
             // A deferred foreign-key violation passes the statement and fails the COMMIT.
             Future<Integer> orphan = threads.submit(() -> db.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
@@ -110,7 +115,7 @@ class GroupCommitTest {
                     return s.executeUpdate("INSERT INTO devices (user_id, device_id) VALUES ('@nobody:example.org', 'D')");
                 }
             }));
-            Thread.sleep(50);
+            awaitQueued(db, 2);
             release.countDown();
 
             blocker.get(30, TimeUnit.SECONDS);
@@ -139,10 +144,15 @@ class GroupCommitTest {
         assertThatThrownBy(() -> insertUser(db, "@alice:example.org")).isInstanceOf(StorageException.class);
     }
 
-    /** Waits until the blocking first transaction holds the writer, and returns the counters before it commits. */
-    private static Database.CommitStats waitForBlocker(Database db) throws InterruptedException {
-        Thread.sleep(100);
-        return db.commitStats().orElseThrow();
+    /** Waits until {@code n} transactions wait behind the one the writer runs, so that they form one batch. */
+    private static void awaitQueued(Database db, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (db.queuedWrites() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never queued " + n);
+            }
+            Thread.sleep(1);
+        }
     }
 
     private static void await(CountDownLatch latch) {
