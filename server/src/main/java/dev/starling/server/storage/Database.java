@@ -3,9 +3,8 @@ package dev.starling.server.storage;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.Supplier;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +19,24 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    /**
+     * A system property that turns SQLite's group commit off (each transaction commits and fsyncs alone),
+     * only to measure what group commit buys; see BENCHMARKS.md.
+     */
+    public static final String NO_GROUP_COMMIT_PROPERTY = "starling.sqlite.noGroupCommit";
+
     private final Dialect dialect;
     private final HikariDataSource writer;
     private final HikariDataSource reader;
+    /** SQLite only: batches the writer's transactions (one commit, one fsync per batch). */
+    private final GroupCommit groupCommit;
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
+        this.groupCommit = dialect == Dialect.SQLITE && !Boolean.getBoolean(NO_GROUP_COMMIT_PROPERTY)
+                ? new GroupCommit(writer) : null;
     }
 
     /**
@@ -40,7 +49,7 @@ public final class Database implements AutoCloseable {
             case DatabaseConfig.Sqlite sqlite -> {
                 HikariDataSource writer = start(() -> Pools.sqliteWriter(sqlite));
                 try {
-                    migrate(writer, Dialect.SQLITE);
+                    Migrations.migrate(writer, Dialect.SQLITE);
                     HikariDataSource readers = start(() -> Pools.sqliteReaders(sqlite));
                     log.info("database: SQLite at {}", sqlite.file().toAbsolutePath());
                     yield new Database(Dialect.SQLITE, writer, readers);
@@ -52,7 +61,7 @@ public final class Database implements AutoCloseable {
             case DatabaseConfig.Postgres postgres -> {
                 HikariDataSource pool = start(() -> Pools.postgres(postgres));
                 try {
-                    migrate(pool, Dialect.POSTGRESQL);
+                    Migrations.migrate(pool, Dialect.POSTGRESQL);
                 } catch (RuntimeException e) {
                     pool.close();
                     throw e;
@@ -72,9 +81,29 @@ public final class Database implements AutoCloseable {
      * caller may acknowledge what it wrote. If {@code work} throws, or the commit fails, the transaction
      * is rolled back: an unchecked exception from {@code work} is rethrown as is (stores use this for their
      * typed errors), an {@link SQLException} becomes a {@link StorageException}.
+     *
+     * <p>On SQLite, concurrent calls are group-committed ({@link GroupCommit}): each runs in a savepoint of a
+     * shared transaction that commits once for all of them; the outcome for each caller is as above. Work
+     * must not call {@code commit}/{@code rollback} on the connection nor {@code inTransaction} again.
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        return run(writer, false, work);
+        return groupCommit != null ? groupCommit.run(work) : run(writer, false, work);
+    }
+
+    /**
+     * Group commit so far (SQLite): {@code commits} transactions committed, holding {@code items}
+     * {@link #inTransaction} calls; their ratio is the mean batch.
+     */
+    public record CommitStats(long commits, long items) {}
+
+    /** SQLite: how many transactions wait for the writer's next batch (tests); PostgreSQL: 0. */
+    int queuedWrites() {
+        return groupCommit == null ? 0 : groupCommit.queued();
+    }
+
+    /** SQLite: the group-commit counters; PostgreSQL (no group commit): empty. */
+    public Optional<CommitStats> commitStats() {
+        return groupCommit == null ? Optional.empty() : Optional.of(groupCommit.stats());
     }
 
     /**
@@ -88,6 +117,9 @@ public final class Database implements AutoCloseable {
     /** Closes the pools. Transactions in progress may fail. */
     @Override
     public void close() {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
         if (reader != writer) {
             reader.close();
         }
@@ -119,24 +151,6 @@ public final class Database implements AutoCloseable {
             connection.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
-        }
-    }
-
-    private static void migrate(HikariDataSource dataSource, Dialect dialect) {
-        try {
-            var result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations(dialect.migrationLocation())
-                    .failOnMissingLocations(true)
-                    .validateMigrationNaming(true)
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                log.info("database: applied {} migration(s), schema now at version {}",
-                        result.migrationsExecuted, result.targetSchemaVersion);
-            }
-        } catch (FlywayException e) {
-            throw new StorageException("database migration failed: " + e.getMessage(), e);
         }
     }
 

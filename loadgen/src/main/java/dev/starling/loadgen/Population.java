@@ -1,0 +1,194 @@
+package dev.starling.loadgen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The users and rooms of a run, and one long-polling /sync loop per user that times every message it sees
+ * arrive. A message carries {@value #SENT_KEY}: nanoseconds on this process's clock when it was sent; the
+ * receiver subtracts it from its own clock on arrival. Everything else in a sync answer (typing, receipts,
+ * to-device, presence... whatever the server adds) is ignored, so new sync streams do not break the tool.
+ */
+final class Population implements AutoCloseable {
+    static final String SENT_KEY = "loadgen_ns";
+    static final String RUN_KEY = "loadgen_run";
+    /** A larger timeline limit than the default 10, so bursts do not show up as gaps. */
+    private static final String FILTER = "{\"room\":{\"timeline\":{\"limit\":200}}}";
+
+    final Client client;
+    final List<Client.User> users;
+    final List<String> rooms;
+    /** For each user, the room it sends to (user i: room i mod R). */
+    final List<String> roomOfUser;
+    final int membersPerRoom;
+    private final long origin;
+    private final ExecutorService syncers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean syncing;
+    /** The run whose messages are timed now (messages of other runs are counted as late arrivals only). */
+    private final AtomicReference<String> currentRun = new AtomicReference<>("");
+    private volatile Latencies deliveries = new Latencies();
+    final AtomicLong syncErrors = new AtomicLong();
+    final AtomicLong limitedTimelines = new AtomicLong();
+    private volatile String filter = FILTER;
+
+    private Population(Client client, List<Client.User> users, List<String> rooms, long origin) {
+        this.client = client;
+        this.users = users;
+        this.rooms = rooms;
+        this.origin = origin;
+        List<String> of = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            of.add(rooms.get(i % rooms.size()));
+        }
+        this.roomOfUser = List.copyOf(of);
+        this.membersPerRoom = (int) Math.ceil((double) users.size() / rooms.size());
+    }
+
+    /** Registers {@code userCount} users and creates {@code roomCount} rooms; user i joins room i mod R. */
+    static Population create(Client client, int userCount, int roomCount, String prefix) throws Exception {
+        long origin = System.nanoTime();
+        List<Client.User> users = new ArrayList<>();
+        Semaphore parallel = new Semaphore(16);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Client.User>> registered = new ArrayList<>();
+            for (int i = 0; i < userCount; i++) {
+                String name = prefix + "u" + i;
+                registered.add(pool.submit(() -> {
+                    parallel.acquire();
+                    try {
+                        return client.register(name);
+                    } finally {
+                        parallel.release();
+                    }
+                }));
+            }
+            for (Future<Client.User> u : registered) {
+                users.add(u.get());
+            }
+            List<String> rooms = new ArrayList<>();
+            for (int r = 0; r < roomCount; r++) {
+                rooms.add(client.createRoom(users.get(r % userCount)));
+            }
+            List<Future<?>> joins = new ArrayList<>();
+            for (int i = roomCount; i < userCount; i++) {
+                Client.User user = users.get(i);
+                String room = rooms.get(i % roomCount);
+                joins.add(pool.submit(() -> {
+                    parallel.acquire();
+                    try {
+                        client.join(user, room);
+                    } finally {
+                        parallel.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> j : joins) {
+                j.get();
+            }
+            return new Population(client, List.copyOf(users), List.copyOf(rooms), origin);
+        }
+    }
+
+    /** Nanoseconds since this population's origin: the clock of {@value #SENT_KEY}. */
+    long now() {
+        return System.nanoTime() - origin;
+    }
+
+    /** The content of a timed message of {@code run}. */
+    String message(String run) {
+        return "{\"msgtype\":\"m.text\",\"body\":\"loadgen\",\"" + RUN_KEY + "\":\"" + run + "\",\"" + SENT_KEY + "\":"
+                + now() + "}";
+    }
+
+    /** Times deliveries of {@code run}'s messages from now on, into a fresh recorder that is returned. */
+    Latencies timeDeliveries(String run) {
+        Latencies fresh = new Latencies();
+        deliveries = fresh;
+        currentRun.set(run);
+        return fresh;
+    }
+
+    /** Starts every user's sync loop; returns once each has its first (initial) sync. */
+    void startSyncing() throws Exception {
+        syncing = true;
+        List<Future<?>> ready = new ArrayList<>();
+        for (Client.User user : users) {
+            java.util.concurrent.CompletableFuture<Void> first = new java.util.concurrent.CompletableFuture<>();
+            ready.add(first);
+            syncers.submit(() -> syncLoop(user, first));
+        }
+        for (Future<?> f : ready) {
+            f.get();
+        }
+    }
+
+    private void syncLoop(Client.User user, java.util.concurrent.CompletableFuture<Void> first) {
+        String since = null;
+        while (syncing) {
+            try {
+                Client.Reply reply = client.sync(user, since, since == null ? 0 : 30_000, filter);
+                if (reply.status() == 400 && filter != null && since == null) {
+                    filter = null; // a server that does not take this filter: sync without one
+                    continue;
+                }
+                if (reply.status() != 200) {
+                    syncErrors.incrementAndGet();
+                    Thread.sleep(100);
+                    continue;
+                }
+                long arrived = now();
+                JsonNode json = reply.json();
+                if (since != null) {
+                    record(json, arrived);
+                }
+                since = json.path("next_batch").asText(since);
+                first.complete(null);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (!syncing) {
+                    return;
+                }
+                syncErrors.incrementAndGet();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void record(JsonNode sync, long arrived) {
+        String run = currentRun.get();
+        Latencies into = deliveries;
+        for (Iterator<Map.Entry<String, JsonNode>> rooms = sync.path("rooms").path("join").fields(); rooms.hasNext();) {
+            JsonNode timeline = rooms.next().getValue().path("timeline");
+            if (timeline.path("limited").asBoolean(false)) {
+                limitedTimelines.incrementAndGet();
+            }
+            for (JsonNode event : timeline.path("events")) {
+                JsonNode content = event.path("content");
+                if (content.has(SENT_KEY) && run.equals(content.path(RUN_KEY).asText())) {
+                    into.add(arrived - content.path(SENT_KEY).asLong());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        syncing = false;
+        syncers.shutdownNow();
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The server load generator ({@code ./starling loadgen}, {@code scripts/loadgen.sh}): registers users, creates
+ * rooms and drives the homeserver over HTTP with the JDK's client on virtual threads. Scenarios: (a) a fixed
+ * offered message rate while every user long-polls /sync, timing send → delivery; (b) the most messages per
+ * second acknowledged by closed-loop senders; (c) many idle /sync long-polls and their memory and CPU;
+ * (d) start-to-ready and idle memory of the real {@code starling server}. Results go to BENCHMARKS.md.
+ */
+package dev.starling.loadgen;

@@ -1,0 +1,292 @@
+package dev.starling.server.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the single SQLite writer: callers queue their work; one writer thread takes everything
+ * queued (up to {@link #MAX_BATCH} items), runs the items one after another in one transaction, each inside its
+ * own {@code SAVEPOINT}, then commits once, so one fsync covers the whole batch. Every caller returns only
+ * after that commit (or with its own failure). While a batch commits, the next one queues up, so batches grow
+ * by themselves under load and stay single items when the server is idle; nothing waits for a timer.
+ *
+ * <p>Outcomes, per item, the same as a transaction of its own:
+ * <ul>
+ * <li>the item's work throws: its savepoint is rolled back (its writes vanish, the other items' stay) and its
+ * caller gets the exception, an unchecked one as is, an {@link SQLException} as a {@link StorageException};</li>
+ * <li>the {@code COMMIT} fails: the batch is rolled back and every caller whose work had succeeded gets a
+ * {@link StorageException} (nothing of theirs was stored);</li>
+ * <li>a failure that SQLite answers by rolling back the whole transaction (a full disk, an I/O error) is
+ * seen when the savepoint cannot be rolled back to: the items before it in the batch fail as a failed commit
+ * would, the items after it run in a new transaction.</li>
+ * </ul>
+ *
+ * <p>Visibility is that of one writer running the items in queue order, as before: an item sees the writes of
+ * the items before it in its batch, which commit together with it or not at all. Readers (the reader pool)
+ * see a batch at once when it commits, so positions taken from {@link StreamPositions} become visible in
+ * order. Work must not call {@code commit}, {@code rollback} or {@link Database#inTransaction} itself (the
+ * last would wait on its own batch; it fails fast instead). Thread-safe.
+ */
+final class GroupCommit implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+    /** The most items in one transaction: bounds how long the first caller of a batch waits for the last. */
+    static final int MAX_BATCH = 256;
+
+    private final HikariDataSource writer;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
+    private final ArrayDeque<Item<?>> queue = new ArrayDeque<>();
+    private boolean closed;
+
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong items = new AtomicLong();
+
+    GroupCommit(HikariDataSource writer) {
+        this.writer = writer;
+        this.thread = Thread.ofPlatform().name("starling-sqlite-writer").daemon(true).unstarted(this::loop);
+        thread.start();
+    }
+
+    /** Queues {@code work}, waits until its batch has committed, and returns its result or throws its failure. */
+    <T> T run(SqlWork<T> work) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("Database.inTransaction called from inside a transaction's work");
+        }
+        Item<T> item = new Item<>(work);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new StorageException("the database is closed");
+            }
+            queue.add(item);
+            queued.signal();
+        } finally {
+            lock.unlock();
+        }
+        return item.await();
+    }
+
+    /** Transactions committed so far and the work items they held (a batch size of items/commits). */
+    Database.CommitStats stats() {
+        return new Database.CommitStats(commits.get(), items.get());
+    }
+
+    /** How many items wait for the next batch (for tests that build a batch on purpose). */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs what is queued, then stops the writer thread. Work queued later fails. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            queued.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            List<Item<?>> batch = new ArrayList<>();
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !closed) {
+                    queued.awaitUninterruptibly();
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(queue.poll());
+                }
+            } finally {
+                lock.unlock();
+            }
+            runBatch(batch);
+        }
+    }
+
+    private void runBatch(List<Item<?>> batch) {
+        int next = 0;
+        while (next < batch.size()) {
+            try (Connection c = writer.getConnection()) {
+                next = runTransaction(c, batch, next);
+            } catch (SQLException | RuntimeException e) {
+                // The connection could not be had (or closed): fail what was not yet completed.
+                for (int i = next; i < batch.size(); i++) {
+                    batch.get(i).fail(new StorageException("database transaction failed: " + e.getMessage(), e));
+                }
+                return;
+            } catch (Throwable t) {
+                // Not even an Error may stop the writer thread: every later caller would wait forever.
+                log.error("database writer failed items={}", batch.size() - next, t);
+                for (int i = next; i < batch.size(); i++) {
+                    batch.get(i).fail(t);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs items from {@code from} in one transaction on {@code c} and commits it. Returns the index after the
+     * last item this transaction settled (all of them, unless SQLite rolled the transaction back under an item).
+     */
+    private int runTransaction(Connection c, List<Item<?>> batch, int from) {
+        List<Item<?>> done = new ArrayList<>(batch.size() - from);
+        int i = from;
+        for (; i < batch.size(); i++) {
+            Item<?> item = batch.get(i);
+            try {
+                execute(c, "SAVEPOINT item");
+            } catch (SQLException e) {
+                failAll(done, c, e);
+                item.fail(new StorageException("database transaction failed: " + e.getMessage(), e));
+                return i + 1;
+            }
+            try {
+                item.runOn(c);
+                execute(c, "RELEASE item");
+                done.add(item);
+            } catch (Throwable t) {
+                try {
+                    execute(c, "ROLLBACK TO item");
+                    execute(c, "RELEASE item");
+                    item.fail(t);
+                } catch (SQLException lost) {
+                    // SQLite rolled back the whole transaction: the items before this one are lost with it.
+                    t.addSuppressed(lost);
+                    item.fail(t);
+                    failAll(done, c, lost);
+                    return i + 1;
+                }
+            }
+        }
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            failAll(done, c, e);
+            return i;
+        }
+        commits.incrementAndGet();
+        items.addAndGet(done.size());
+        if (done.size() > 1 && log.isDebugEnabled()) {
+            log.debug("group commit items={}", done.size());
+        }
+        for (Item<?> item : done) {
+            item.succeed();
+        }
+        return i;
+    }
+
+    /** Rolls back the transaction and fails every item whose work had succeeded in it. */
+    private static void failAll(List<Item<?>> done, Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+        log.warn("database commit failed items={} error={}", done.size(), cause.toString());
+        for (Item<?> item : done) {
+            item.fail(new StorageException("database transaction failed: " + cause.getMessage(), cause));
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** One caller's work, its result and the signal that it is settled. */
+    private static final class Item<T> {
+        private final SqlWork<T> work;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition settled = lock.newCondition();
+        private boolean isSettled;
+        private T result;
+        private Throwable failure;
+
+        Item(SqlWork<T> work) {
+            this.work = work;
+        }
+
+        /** Runs the work; its result is kept until the commit. */
+        void runOn(Connection c) throws SQLException {
+            result = work.run(c);
+        }
+
+        void succeed() {
+            settle(null);
+        }
+
+        void fail(Throwable t) {
+            settle(t);
+        }
+
+        private void settle(Throwable t) {
+            lock.lock();
+            try {
+                if (isSettled) {
+                    return;
+                }
+                failure = t;
+                if (t != null) {
+                    result = null;
+                }
+                isSettled = true;
+                settled.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Waits for the outcome. Uninterruptibly: once queued, the work may commit, and a caller must not return
+         * before it knows whether it did (the interrupt is kept for the caller to see).
+         */
+        T await() {
+            lock.lock();
+            try {
+                while (!isSettled) {
+                    settled.awaitUninterruptibly();
+                }
+            } finally {
+                lock.unlock();
+            }
+            return switch (failure) {
+                case null -> result;
+                case SQLException e -> throw new StorageException("database transaction failed: " + e.getMessage(), e);
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                default -> throw new StorageException("database transaction failed: " + failure, failure);
+            };
+        }
+    }
+}
