@@ -7,6 +7,11 @@ import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
 import dev.starling.server.http.RateLimit;
+import dev.starling.server.http.RateLimiter;
+import dev.starling.server.http.RequestObserver;
+import dev.starling.server.ops.HealthCheck;
+import dev.starling.server.ops.MetricsListener;
+import dev.starling.server.ops.ServerMetrics;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
@@ -59,11 +64,16 @@ public final class HomeServer implements AutoCloseable {
     private final Database database;
     private final MatrixHttpServer http;
     private final int port;
+    private final MetricsListener metricsListener; // null when metrics are off
+    private final int metricsPort;
 
-    private HomeServer(Database database, MatrixHttpServer http, int port) {
+    private HomeServer(Database database, MatrixHttpServer http, int port, MetricsListener metricsListener,
+            int metricsPort) {
         this.database = database;
         this.http = http;
         this.port = port;
+        this.metricsListener = metricsListener;
+        this.metricsPort = metricsPort;
     }
 
     /** Opens the database (running its migrations), then starts listening. */
@@ -92,6 +102,7 @@ public final class HomeServer implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
+        MetricsListener metricsListener = null;
         try {
             UserStore userStore = new UserStore(database, clock);
             Accounts accounts = new Accounts(config.serverName(), userStore,
@@ -100,8 +111,14 @@ public final class HomeServer implements AutoCloseable {
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
                     clock, random);
             Notifier notifier = new Notifier();
+            ServerMetrics metrics = new ServerMetrics(notifier::waitingSyncs);
+            boolean metricsOn = config.metrics().enabled();
+            if (metricsOn) {
+                database.listen(metrics);
+            }
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
-                    user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier);
+                    user -> user.server().equals(config.serverName()) && userStore.exists(user),
+                    metricsOn ? metrics.countingEvents(notifier) : notifier);
             EphemeralStream ephemeral = new EphemeralStream();
             SyncApi sync = new SyncApi(rooms.stream(), ephemeral, notifier, SyncFilters.INLINE_ONLY, List.of());
             DiscoveryApi discovery = new DiscoveryApi(URI.create(config.publicBaseUrl()));
@@ -109,11 +126,27 @@ public final class HomeServer implements AutoCloseable {
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
                     ClientServerRoutes.router(discovery, accountsApi, rooms.api(), rooms.membershipApi(),
-                            rooms.messagesApi(), sync), accounts);
-            int port = http.start();
+                            rooms.messagesApi(), sync), accounts, new RateLimiter(httpConfig.rateLimits()),
+                    metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
+            int metricsPort = -1;
+            if (metricsOn) {
+                metricsListener = new MetricsListener(config.metrics().bindAddress(), config.metrics().port(),
+                        metrics, new HealthCheck(database));
+                metricsPort = metricsListener.start();
+                LOG.info("metrics listening address={} port={}", config.metrics().bindAddress(), metricsPort);
+            }
+            int port;
+            try {
+                port = http.start();
+            } catch (IOException e) {
+                if (metricsListener != null) {
+                    metricsListener.close();
+                }
+                throw e;
+            }
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
-            return new HomeServer(database, http, port);
+            return new HomeServer(database, http, port, metricsListener, metricsPort);
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
@@ -141,9 +174,17 @@ public final class HomeServer implements AutoCloseable {
         return port;
     }
 
+    /** The port of the metrics listener, or empty when metrics are off. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
+    }
+
     @Override
     public void close() {
         http.close();
+        if (metricsListener != null) {
+            metricsListener.close();
+        }
         database.close();
     }
 }

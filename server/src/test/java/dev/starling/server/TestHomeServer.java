@@ -49,11 +49,17 @@ public final class TestHomeServer implements AutoCloseable {
 
     /** A server with open registration (m.login.dummy) and the given registration tokens. */
     public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens) {
+        return start(backend, openRegistration, tokens, ServerConfig.Metrics.disabled());
+    }
+
+    /** As {@link #start(Backend, boolean, List)} with the given metrics listener settings. */
+    public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
+            ServerConfig.Metrics metrics) {
         TestDatabase database = backend.create();
         database.handOver();
         ServerConfig.Database db = new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", "");
         ServerConfig config = new ServerConfig(SERVER_NAME, Path.of("unused"), "127.0.0.1", 0,
-                "http://example.org", openRegistration, tokens, db);
+                "http://example.org", openRegistration, tokens, db, metrics);
         Map<RateLimit, Rate> generous = new EnumMap<>(RateLimit.class);
         for (RateLimit limit : RateLimit.values()) {
             generous.put(limit, new Rate(1000, 1000));
@@ -137,6 +143,11 @@ public final class TestHomeServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The running server (for tests that reach past HTTP: its database, its metrics port). */
+    public HomeServer homeServer() {
+        return server;
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param openRegistration whether anyone may register without a token
  * @param registrationTokens tokens that allow registration when it is not open
  * @param database which database to use and how to reach it
+ * @param metrics the Prometheus metrics listener (off by default)
  */
 public record ServerConfig(
         ServerName serverName,
@@ -37,7 +38,26 @@ public record ServerConfig(
         String publicBaseUrl,
         boolean openRegistration,
         List<String> registrationTokens,
-        Database database) {
+        Database database,
+        Metrics metrics) {
+
+    /**
+     * The metrics listener: a separate port serving {@code /metrics} in the Prometheus text format, as
+     * Synapse's {@code metrics} listener (port 9000 in its documentation).
+     */
+    public record Metrics(boolean enabled, String bindAddress, int port) {
+        /** Off, as {@code metrics.*} defaults say. */
+        public static Metrics disabled() {
+            return new Metrics(false, "127.0.0.1", 9000);
+        }
+    }
+
+    /** A configuration without metrics (the listener off). */
+    public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
+            boolean openRegistration, List<String> registrationTokens, Database database) {
+        this(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration, registrationTokens, database,
+                Metrics.disabled());
+    }
 
     /** The database section: SQLite in the data directory, or PostgreSQL at a JDBC URL. */
     public record Database(Kind kind, String url, String user, String password) {
@@ -73,7 +93,13 @@ public record ServerConfig(
             new ConfigOption("database.url", "\"\"",
                     "For postgres: the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/starling"),
             new ConfigOption("database.user", "\"\"", "For postgres: the database user."),
-            new ConfigOption("database.password", "\"\"", "For postgres: the database user's password."));
+            new ConfigOption("database.password", "\"\"", "For postgres: the database user's password."),
+            new ConfigOption("metrics.enabled", "false",
+                    "Serve Prometheus metrics (GET /metrics, text format) on a listener of their own. The metrics\n"
+                            + "hold no user data (routes are templates, never paths) but tell traffic: keep the\n"
+                            + "listener on loopback or an internal network."),
+            new ConfigOption("metrics.bind_address", "127.0.0.1", "The address the metrics listener binds to."),
+            new ConfigOption("metrics.port", "9000", "The metrics listener's port."));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -86,7 +112,7 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[" + serverName + " data " + dataDir + " http " + bindAddress + ":" + port
                 + " registration " + (openRegistration ? "open" : "closed") + " (" + registrationTokens.size()
-                + " tokens) " + database + "]";
+                + " tokens) " + database + " metrics " + metrics + "]";
     }
 
     /** The configuration with every default, data in {@code dataDir}. */
@@ -183,10 +209,15 @@ public record ServerConfig(
             problems.add("database.url: postgres needs a jdbc:postgresql: URL");
         }
         Database database = new Database(kind, url, reader.text("database.user"), reader.text("database.password"));
+        int metricsPort = reader.integer("metrics.port");
+        if (metricsPort < 0 || metricsPort > 65535) {
+            problems.add("metrics.port: " + metricsPort + " is not a port number (0 to 65535)");
+        }
+        Metrics metrics = new Metrics(reader.bool("metrics.enabled"), reader.text("metrics.bind_address"), metricsPort);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database);
+        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, metrics);
     }
 
     private static void checkKnownKeys(JsonNode root, List<String> problems) {

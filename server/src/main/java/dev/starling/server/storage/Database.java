@@ -23,6 +23,7 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource writer;
     private final HikariDataSource reader;
+    private volatile TransactionListener listener = TransactionListener.NONE;
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -85,6 +86,11 @@ public final class Database implements AutoCloseable {
         return run(reader, true, work);
     }
 
+    /** Reports every transaction from now on to {@code newListener} (metrics); replaces the previous one. */
+    public void listen(TransactionListener newListener) {
+        this.listener = java.util.Objects.requireNonNull(newListener, "newListener");
+    }
+
     /** Closes the pools. Transactions in progress may fail. */
     @Override
     public void close() {
@@ -95,6 +101,18 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T run(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
+        long started = System.nanoTime();
+        boolean committed = false;
+        try {
+            T result = runOnce(pool, readOnly, work);
+            committed = true;
+            return result;
+        } finally {
+            listener.finished(!readOnly, committed, System.nanoTime() - started);
+        }
+    }
+
+    private <T> T runOnce(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
         try (Connection connection = pool.getConnection()) {
             if (readOnly && dialect == Dialect.POSTGRESQL) {
                 // One snapshot for the whole transaction; the pool resets both settings on return.
