@@ -25,6 +25,7 @@ import dev.starling.server.users.Accounts;
 import dev.starling.server.users.AccountsApi;
 import dev.starling.server.users.DeviceStore;
 import dev.starling.server.users.PasswordHasher;
+import dev.starling.server.users.RegistrationTokenStore;
 import dev.starling.server.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,7 +110,7 @@ public final class HomeServer implements AutoCloseable {
                     new DeviceStore(database, clock), new PasswordHasher(tuning.passwordCost(), random), random);
             AccountsApi accountsApi = new AccountsApi(accounts,
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
-                    clock, random);
+                    new RegistrationTokenStore(database, clock), clock, random);
             Notifier notifier = new Notifier();
             ServerMetrics metrics = new ServerMetrics(notifier::waitingSyncs);
             boolean metricsOn = config.metrics().enabled();
@@ -156,7 +157,8 @@ public final class HomeServer implements AutoCloseable {
         }
     }
 
-    private static DatabaseConfig databaseConfig(ServerConfig config) {
+    /** Where the configured database is (for admin tools that open it beside or instead of the server). */
+    public static DatabaseConfig databaseConfig(ServerConfig config) {
         ServerConfig.Database db = config.database();
         return switch (db.kind()) {
             case SQLITE -> DatabaseConfig.sqlite(config.dataDir());

@@ -114,6 +114,11 @@ public final class Database implements AutoCloseable {
 
     private <T> T runOnce(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
         try (Connection connection = pool.getConnection()) {
+            if (connection.getAutoCommit()) {
+                // The SQLite writer idles in auto-commit (see Pools.sqliteWriter); this begins the transaction,
+                // and the pool turns auto-commit back on when the connection returns, releasing the lock.
+                connection.setAutoCommit(false);
+            }
             if (readOnly && dialect == Dialect.POSTGRESQL) {
                 // One snapshot for the whole transaction; the pool resets both settings on return.
                 connection.setReadOnly(true);
