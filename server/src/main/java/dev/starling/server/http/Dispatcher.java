@@ -157,7 +157,7 @@ final class Dispatcher extends Handler.Abstract {
             int code = status instanceof Integer s && s >= 400 && s <= 599 ? s : 500;
             ErrorCode errcode = switch (code) {
                 case 404 -> ErrorCode.M_UNRECOGNIZED;
-                case 413, 431 -> ErrorCode.M_TOO_LARGE;
+                case 413, 414, 431 -> ErrorCode.M_TOO_LARGE;
                 default -> ErrorCode.M_UNKNOWN;
             };
             MatrixException error = new MatrixException(errcode, "request refused by the HTTP layer")
