@@ -93,8 +93,9 @@ public final class MembershipApi {
         // NOTSPEC: the `at` parameter (members at a sync position) waits for /sync.
         ObjectNode out = RoomsApi.object();
         ArrayNode chunk = out.putArray("chunk");
-        reader.members(request.requireDevice().userId(), RoomsApi.roomId(request), request.queryParam("membership"),
-                request.queryParam("not_membership")).forEach(e -> chunk.add(ClientEvents.of(e)));
+        reader.members(request.requireDevice().userId(), RoomsApi.roomId(request),
+                membershipParam(request, "membership"), membershipParam(request, "not_membership"))
+                .forEach(e -> chunk.add(ClientEvents.of(e)));
         return MatrixResponse.ok(out);
     }
 
@@ -111,6 +112,18 @@ public final class MembershipApi {
         }
         return MatrixResponse.ok(out);
     }
+
+    /** A membership filter of /members: one of the spec's memberships, else 400 M_INVALID_PARAM. */
+    private static Optional<String> membershipParam(MatrixRequest request, String name) {
+        Optional<String> value = request.queryParam(name);
+        if (value.isPresent() && !MEMBERSHIPS.contains(value.get())) {
+            throw MatrixException.invalidParam(name, "must be one of " + String.join(", ", MEMBERSHIPS));
+        }
+        return value;
+    }
+
+    private static final java.util.List<String> MEMBERSHIPS =
+            java.util.List.of("join", "invite", "knock", "leave", "ban");
 
     private static UserId userId(ObjectNode body) {
         JsonNode node = body.get("user_id");

@@ -65,10 +65,11 @@ public final class RoomsApi {
         StateKey key = new StateKey(request.pathParam("eventType"), stateKey(request));
         Pdu event = reader.stateEvent(request.requireDevice().userId(), roomId, key)
                 .orElseThrow(() -> MatrixException.notFound("the room has no state " + key));
-        if (request.queryParam("format").orElse("content").equals("event")) {
-            return MatrixResponse.ok(ClientEvents.of(event));
-        }
-        return MatrixResponse.ok(event.content().deepCopy());
+        return switch (request.queryParam("format").orElse("content")) {
+            case "event" -> MatrixResponse.ok(ClientEvents.of(event));
+            case "content" -> MatrixResponse.ok(event.content().deepCopy());
+            default -> throw MatrixException.invalidParam("format", "must be content or event");
+        };
     }
 
     /** GET /_matrix/client/v3/rooms/{roomId}/state — Client-Server API § Getting events for a room. */
