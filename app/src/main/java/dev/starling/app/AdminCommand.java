@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * database is in WAL mode, so this process writes beside the server (waiting briefly for the write lock);
  * on PostgreSQL it is one more client.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true,
+@Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
         description = {"Operator tools on the configured database (users, registration tokens).",
         "Safe while `starling server` runs: SQLite is in WAL mode, so both processes can use the file."},
         subcommands = {AdminUserCommand.class, AdminTokenCommand.class})

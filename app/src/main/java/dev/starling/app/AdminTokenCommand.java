@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * (Client-Server API § Token-authenticated registration), accepted beside those of {@code registration.tokens}
  * in the configuration file. Only a token's hash is stored: a generated token is printed once, at creation.
  */
-@Command(name = "registration-token", mixinStandardHelpOptions = true,
+@Command(name = "registration-token", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
         description = {"Manage registration tokens stored in the database.",
         "They are accepted beside registration.tokens of the configuration file, also by a running server."},
         subcommands = {AdminTokenCommand.Create.class, AdminTokenCommand.ListTokens.class,
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 final class AdminTokenCommand {
     private AdminTokenCommand() {}
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
             description = {"Create a registration token and print it (once: only its hash is kept).",
             "Without --token a random 24-character token is generated."})
     static final class Create implements Callable<Integer> {
@@ -88,7 +88,7 @@ final class AdminTokenCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
             description = "List the stored registration tokens (by their first characters only).")
     static final class ListTokens implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -121,7 +121,7 @@ final class AdminTokenCommand {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
             description = "Delete a stored registration token (registrations already done stay).")
     static final class Delete implements Callable<Integer> {
         @Spec CommandSpec spec;

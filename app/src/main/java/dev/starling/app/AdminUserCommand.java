@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * file or standard input — never from the command line, where other users could see it in the process list —
  * and is never printed.
  */
-@Command(name = "create-user", mixinStandardHelpOptions = true,
+@Command(name = "create-user", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
         description = {"Create a local account (works while the server runs).",
         "The password comes from a file or standard input (one trailing newline is dropped); it is never printed."})
 final class AdminUserCommand implements Callable<Integer> {
