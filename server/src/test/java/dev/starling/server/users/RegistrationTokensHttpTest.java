@@ -73,7 +73,38 @@ class RegistrationTokensHttpTest {
             assertThat(store.delete("deleted-one")).isTrue();
             assertThat(store.delete("deleted-one")).isFalse();
             assertThat(registerWith(server, "eve", "deleted-one").status()).isEqualTo(401);
-            assertThat(registerWith(server, "eve", "from-config").status()).as("config tokens still work").isEqualTo(200);
+            assertThat(registerWith(server, "eve", "from-config").status()).as("config tokens still work")
+                    .isEqualTo(200);
+        }
+    }
+
+    @OnEveryDatabase
+    void concurrentRegistrationsNeverExceedATokensUses(Backend backend) throws Exception {
+        try (TestHomeServer server = TestHomeServer.start(backend, false, List.of())) {
+            store(server).create("race", OptionalLong.of(2), OptionalLong.empty());
+            List<String> bodies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String credentials = "\"username\":\"racer" + i + "\",\"password\":\"pw\"";
+                String session = server.post(REGISTER, "{" + credentials + "}", null).json().path("session").asText();
+                bodies.add("{" + credentials + ",\"auth\":{\"type\":\"m.login.registration_token\",\"token\":\"race\","
+                        + "\"session\":\"" + session + "\"}}");
+            }
+            List<java.util.concurrent.CompletableFuture<Reply>> replies = bodies.stream()
+                    .map(body -> java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> server.post(REGISTER, body, null)))
+                    .toList();
+            long registered = 0;
+            for (var reply : replies) {
+                int status = reply.get().status();
+                assertThat(status).isIn(200, 401, 403);
+                registered += status == 200 ? 1 : 0;
+            }
+            assertThat(registered).isEqualTo(2);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM users")).isEqualTo(2);
+            assertThat(store(server).list()).singleElement().satisfies(t -> {
+                assertThat(t.completed()).isEqualTo(2);
+                assertThat(t.pending()).isZero();
+            });
         }
     }
 
@@ -108,6 +139,7 @@ class RegistrationTokensHttpTest {
         Reply challenge = server.post(REGISTER, "{" + credentials + "}", null);
         assertThat(challenge.status()).isEqualTo(401);
         return server.post(REGISTER, "{" + credentials + ",\"auth\":{\"type\":\"m.login.registration_token\","
-                + "\"token\":\"" + token + "\",\"session\":\"" + challenge.json().path("session").asText() + "\"}}", null);
+                + "\"token\":\"" + token + "\",\"session\":\"" + challenge.json().path("session").asText() + "\"}}",
+                null);
     }
 }
