@@ -30,7 +30,8 @@ class OpsHttpTest {
             HttpResponse<String> ok = get(server.port(), "/health");
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).isEqualTo("OK");
-            assertThat(ok.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            assertThat(ok.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("text/plain"));
             assertThat(send(server.port(), "POST", "/health").statusCode()).isEqualTo(405);
             // The Matrix API behind it is untouched.
             assertThat(get(server.port(), "/_matrix/client/versions").statusCode()).isEqualTo(200);
@@ -62,11 +63,14 @@ class OpsHttpTest {
 
             HttpResponse<String> scrape = get(metricsPort, "/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
-            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("text/plain"));
             String text = scrape.body();
-            assertThat(value(text, "starling_http_requests_total{method=\"PUT\",route=\"" + SEND_ROUTE + "\",status=\"2xx\"}"))
+            assertThat(value(text, "starling_http_requests_total{method=\"PUT\",route=\"" + SEND_ROUTE
+                    + "\",status=\"2xx\"}"))
                     .isEqualTo(1.0);
-            assertThat(value(text, "starling_http_requests_total{method=\"PUT\",route=\"" + SEND_ROUTE + "\",status=\"4xx\"}"))
+            assertThat(value(text, "starling_http_requests_total{method=\"PUT\",route=\"" + SEND_ROUTE
+                    + "\",status=\"4xx\"}"))
                     .isEqualTo(1.0);
             assertThat(value(text, "starling_http_requests_total{method=\"GET\",route=\"unrouted\",status=\"4xx\"}"))
                     .isEqualTo(1.0);
@@ -79,7 +83,8 @@ class OpsHttpTest {
             assertThat(value(text, "starling_db_transaction_duration_seconds_count{kind=\"read\",outcome=\"commit\"}"))
                     .isPositive();
             assertThat(value(text, "starling_http_requests_in_flight")).isEqualTo(0.0);
-            assertThat(text).contains("jvm_memory_used_bytes").contains("jvm_threads_current").contains("jvm_gc_collection_seconds");
+            assertThat(text).contains("jvm_memory_used_bytes").contains("jvm_threads_current")
+                    .contains("jvm_gc_collection_seconds");
             assertThat(text).doesNotContain(roomId).doesNotContain("secretive").doesNotContain(token)
                     .doesNotContain("confidential").doesNotContain("nosuchroom").doesNotContain("/no/such");
 
