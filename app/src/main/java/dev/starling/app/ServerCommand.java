@@ -58,6 +58,8 @@ final class ServerCommand implements Callable<Integer> {
         out.println("Starling homeserver " + serverConfig.serverName() + " is listening on http://"
                 + serverConfig.bindAddress() + ":" + server.port() + " (ready " + readyMs + " ms after start; config "
                 + config.toAbsolutePath() + ", data " + serverConfig.dataDir() + ")");
+        server.metricsPort().ifPresent(metricsPort -> out.println("Prometheus metrics on http://"
+                + serverConfig.metrics().bindAddress() + ":" + metricsPort + "/metrics"));
         out.flush();
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -22,6 +22,11 @@ import dev.starling.server.keys.DeviceLists;
 import dev.starling.server.keys.KeysApi;
 import dev.starling.server.keys.KeysSyncSource;
 import dev.starling.server.rooms.RoomMembers;
+import dev.starling.server.http.RateLimiter;
+import dev.starling.server.http.RequestObserver;
+import dev.starling.server.ops.HealthCheck;
+import dev.starling.server.ops.MetricsListener;
+import dev.starling.server.ops.ServerMetrics;
 import dev.starling.server.rooms.Rooms;
 import dev.starling.server.signing.SigningKeyFile;
 import dev.starling.server.signing.SigningKeyFileException;
@@ -38,6 +43,7 @@ import dev.starling.server.users.AccountsApi;
 import dev.starling.server.users.DeviceStore;
 import dev.starling.server.users.PasswordHasher;
 import dev.starling.server.users.PasswordReauth;
+import dev.starling.server.users.RegistrationTokenStore;
 import dev.starling.server.users.UserStore;
 import dev.starling.server.accountdata.AccountDataApi;
 import dev.starling.server.accountdata.AccountDataSyncSource;
@@ -90,11 +96,16 @@ public final class HomeServer implements AutoCloseable {
     private final Database database;
     private final MatrixHttpServer http;
     private final int port;
+    private final MetricsListener metricsListener; // null when metrics are off
+    private final int metricsPort;
 
-    private HomeServer(Database database, MatrixHttpServer http, int port) {
+    private HomeServer(Database database, MatrixHttpServer http, int port, MetricsListener metricsListener,
+            int metricsPort) {
         this.database = database;
         this.http = http;
         this.port = port;
+        this.metricsListener = metricsListener;
+        this.metricsPort = metricsPort;
     }
 
     /** Opens the database (running its migrations), then starts listening. */
@@ -123,6 +134,7 @@ public final class HomeServer implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
+        MetricsListener metricsListener = null;
         try {
             UserStore userStore = new UserStore(database, clock);
             DeviceStore deviceStore = new DeviceStore(database, clock);
@@ -133,10 +145,16 @@ public final class HomeServer implements AutoCloseable {
                     new DeviceCleanup(deviceLists));
             AccountsApi accountsApi = new AccountsApi(accounts,
                     new AccountsApi.RegistrationPolicy(config.openRegistration(), config.registrationTokens()),
-                    clock, random);
+                    new RegistrationTokenStore(database, clock), clock, random);
+            ServerMetrics metrics = new ServerMetrics(notifier::waitingSyncs);
+            boolean metricsOn = config.metrics().enabled();
+            if (metricsOn) {
+                database.listen(metrics);
+            }
             ProfileStore profiles = new ProfileStore(database);
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
-                    user -> user.server().equals(config.serverName()) && userStore.exists(user), notifier,
+                    user -> user.server().equals(config.serverName()) && userStore.exists(user),
+                    metricsOn ? metrics.countingEvents(notifier) : notifier,
                     new AliasHooks(database, clock, user -> profiles.get(user).toJson()));
             EphemeralStream ephemeral = new EphemeralStream();
             // E2EE: device keys and device lists, to-device messages, devices (keys, todevice, devices packages).
@@ -174,11 +192,27 @@ public final class HomeServer implements AutoCloseable {
                             new ReceiptsApi(database, roomEvents, notifier, clock),
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
-                            rooms.relationsApi())), accounts);
-            int port = http.start();
+                            rooms.relationsApi())), accounts, new RateLimiter(httpConfig.rateLimits()),
+                    metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
+            int metricsPort = -1;
+            if (metricsOn) {
+                metricsListener = new MetricsListener(config.metrics().bindAddress(), config.metrics().port(),
+                        metrics, new HealthCheck(database));
+                metricsPort = metricsListener.start();
+                LOG.info("metrics listening address={} port={}", config.metrics().bindAddress(), metricsPort);
+            }
+            int port;
+            try {
+                port = http.start();
+            } catch (IOException e) {
+                if (metricsListener != null) {
+                    metricsListener.close();
+                }
+                throw e;
+            }
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
-            return new HomeServer(database, http, port);
+            return new HomeServer(database, http, port, metricsListener, metricsPort);
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
@@ -188,7 +222,8 @@ public final class HomeServer implements AutoCloseable {
         }
     }
 
-    private static DatabaseConfig databaseConfig(ServerConfig config) {
+    /** Where the configured database is (for admin tools that open it beside or instead of the server). */
+    public static DatabaseConfig databaseConfig(ServerConfig config) {
         ServerConfig.Database db = config.database();
         return switch (db.kind()) {
             case SQLITE -> DatabaseConfig.sqlite(config.dataDir());
@@ -206,9 +241,17 @@ public final class HomeServer implements AutoCloseable {
         return port;
     }
 
+    /** The port of the metrics listener, or empty when metrics are off. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
+    }
+
     @Override
     public void close() {
         http.close();
+        if (metricsListener != null) {
+            metricsListener.close();
+        }
         database.close();
     }
 }

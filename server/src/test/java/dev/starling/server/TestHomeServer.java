@@ -55,9 +55,20 @@ public final class TestHomeServer implements AutoCloseable {
         return start(backend, openRegistration, tokens, ServerConfig.DEFAULT_MAX_UPLOAD_SIZE);
     }
 
+    /** As {@link #start(Backend, boolean, List)} with the given metrics listener settings. */
+    public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
+            ServerConfig.Metrics metrics) {
+        return start(backend, openRegistration, tokens, ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, metrics);
+    }
+
     /** As {@link #start(Backend, boolean, List)} with another media upload limit. */
     public static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
             long maxUploadSize) {
+        return start(backend, openRegistration, tokens, maxUploadSize, ServerConfig.Metrics.disabled());
+    }
+
+    private static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
+            long maxUploadSize, ServerConfig.Metrics metrics) {
         TestDatabase database = backend.create();
         database.handOver();
         ServerConfig.Database db = new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", "");
@@ -68,7 +79,7 @@ public final class TestHomeServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ServerConfig config = new ServerConfig(SERVER_NAME, dataDir, "127.0.0.1", 0,
-                "http://example.org", openRegistration, tokens, db, maxUploadSize);
+                "http://example.org", openRegistration, tokens, db, maxUploadSize, metrics);
         Map<RateLimit, Rate> generous = new EnumMap<>(RateLimit.class);
         for (RateLimit limit : RateLimit.values()) {
             generous.put(limit, new Rate(1000, 1000));
@@ -162,6 +173,11 @@ public final class TestHomeServer implements AutoCloseable {
     /** The server's data directory (a temporary one, deleted on close): media lives in {@code media/}. */
     public Path dataDir() {
         return config.dataDir();
+    }
+
+    /** The running server (for tests that reach past HTTP: its database, its metrics port). */
+    public HomeServer homeServer() {
+        return server;
     }
 
     @Override

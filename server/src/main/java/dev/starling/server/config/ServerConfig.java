@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param registrationTokens tokens that allow registration when it is not open
  * @param database which database to use and how to reach it
  * @param maxUploadSize the largest media upload accepted, in bytes (default {@value #DEFAULT_MAX_UPLOAD_SIZE})
+ * @param metrics the Prometheus metrics listener (off by default)
  */
 public record ServerConfig(
         ServerName serverName,
@@ -42,9 +43,28 @@ public record ServerConfig(
         boolean openRegistration,
         List<String> registrationTokens,
         Database database,
-        long maxUploadSize) {
+        long maxUploadSize,
+        Metrics metrics) {
     /** 50 MiB, as Synapse's default {@code max_upload_size: 50M}. */
     public static final long DEFAULT_MAX_UPLOAD_SIZE = 50L * 1024 * 1024;
+
+    /**
+     * The metrics listener: a separate port serving {@code /metrics} in the Prometheus text format, as
+     * Synapse's {@code metrics} listener (port 9000 in its documentation).
+     */
+    public record Metrics(boolean enabled, String bindAddress, int port) {
+        /** Off, as {@code metrics.*} defaults say. */
+        public static Metrics disabled() {
+            return new Metrics(false, "127.0.0.1", 9000);
+        }
+    }
+
+    /** As the record's constructor, with the metrics listener off. */
+    public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
+            boolean openRegistration, List<String> registrationTokens, Database database, long maxUploadSize) {
+        this(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration, registrationTokens, database,
+                maxUploadSize, Metrics.disabled());
+    }
 
     /** The database section: SQLite in the data directory, or PostgreSQL at a JDBC URL. */
     public record Database(Kind kind, String url, String user, String password) {
@@ -84,7 +104,13 @@ public record ServerConfig(
             new ConfigOption("max_upload_size", "50M",
                     "The largest media upload accepted, in bytes, or with a suffix K, M or G (powers of 1024).\n"
                             + "Larger uploads are refused while they stream in (413 M_TOO_LARGE); clients read it at\n"
-                            + "/_matrix/client/v1/media/config."));
+                            + "/_matrix/client/v1/media/config."),
+            new ConfigOption("metrics.enabled", "false",
+                    "Serve Prometheus metrics (GET /metrics, text format) on a listener of their own. The metrics\n"
+                            + "hold no user data (routes are templates, never paths) but tell traffic: keep the\n"
+                            + "listener on loopback or an internal network."),
+            new ConfigOption("metrics.bind_address", "127.0.0.1", "The address the metrics listener binds to."),
+            new ConfigOption("metrics.port", "9000", "The metrics listener's port."));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([KkMmGg]?)");
@@ -100,13 +126,13 @@ public record ServerConfig(
     public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
             boolean openRegistration, List<String> registrationTokens, Database database) {
         this(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration, registrationTokens, database,
-                DEFAULT_MAX_UPLOAD_SIZE);
+                DEFAULT_MAX_UPLOAD_SIZE, Metrics.disabled());
     }
 
     /** A copy with another {@link #maxUploadSize}. */
     public ServerConfig withMaxUploadSize(long bytes) {
         return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
-                registrationTokens, database, bytes);
+                registrationTokens, database, bytes, metrics);
     }
 
     /** Shows no registration tokens and no database password. */
@@ -114,7 +140,7 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[" + serverName + " data " + dataDir + " http " + bindAddress + ":" + port
                 + " registration " + (openRegistration ? "open" : "closed") + " (" + registrationTokens.size()
-                + " tokens) " + database + " max_upload_size " + maxUploadSize + "]";
+                + " tokens) " + database + " max_upload_size " + maxUploadSize + " metrics " + metrics + "]";
     }
 
     /** The configuration with every default, data in {@code dataDir}. */
@@ -212,10 +238,15 @@ public record ServerConfig(
         }
         Database database = new Database(kind, url, reader.text("database.user"), reader.text("database.password"));
         long maxUploadSize = reader.size("max_upload_size");
+        int metricsPort = reader.integer("metrics.port");
+        if (metricsPort < 0 || metricsPort > 65535) {
+            problems.add("metrics.port: " + metricsPort + " is not a port number (0 to 65535)");
+        }
+        Metrics metrics = new Metrics(reader.bool("metrics.enabled"), reader.text("metrics.bind_address"), metricsPort);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, maxUploadSize);
+        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, maxUploadSize, metrics);
     }
 
     private static void checkKnownKeys(JsonNode root, List<String> problems) {

@@ -31,13 +31,20 @@ final class Dispatcher extends Handler.Abstract {
     private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
     private final HttpServerConfig config;
+    private final RequestObserver observer;
 
     Dispatcher(Router router, Authenticator authenticator, RateLimiter rateLimiter, HttpServerConfig config) {
+        this(router, authenticator, rateLimiter, config, RequestObserver.NONE);
+    }
+
+    Dispatcher(Router router, Authenticator authenticator, RateLimiter rateLimiter, HttpServerConfig config,
+            RequestObserver observer) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
         this.config = config;
+        this.observer = observer;
     }
 
     @Override
@@ -48,17 +55,28 @@ final class Dispatcher extends Handler.Abstract {
             writeEmpty(response, callback, 204);
             return true;
         }
-        String context = method + " (unrouted)";
-        MatrixResponse answer;
+        long startedNanos = System.nanoTime();
+        observer.started();
+        String routeLabel = RequestObserver.UNROUTED;
+        int status = 500;
         try {
-            Router.Match match = router.resolve(method, request.getHttpURI().getPath());
-            context = match.route().toString();
-            answer = serve(match, request);
-        } catch (Exception e) {
-            answer = ErrorMapper.render(ErrorMapper.toMatrixException(e, context));
+            String context = method + " (unrouted)";
+            MatrixResponse answer;
+            try {
+                Router.Match match = router.resolve(method, request.getHttpURI().getPath());
+                context = match.route().toString();
+                routeLabel = match.route().path();
+                answer = serve(match, request);
+            } catch (Exception e) {
+                answer = ErrorMapper.render(ErrorMapper.toMatrixException(e, context));
+            }
+            status = answer.status();
+            write(response, callback, answer);
+            return true;
+        } finally {
+            String methodLabel = HttpMethod.parse(method).map(Enum::name).orElse("OTHER");
+            observer.finished(routeLabel, methodLabel, status, System.nanoTime() - startedNanos);
         }
-        write(response, callback, answer);
-        return true;
     }
 
     private MatrixResponse serve(Router.Match match, Request request) throws Exception {
@@ -174,7 +192,7 @@ final class Dispatcher extends Handler.Abstract {
             int code = status instanceof Integer s && s >= 400 && s <= 599 ? s : 500;
             ErrorCode errcode = switch (code) {
                 case 404 -> ErrorCode.M_UNRECOGNIZED;
-                case 413, 431 -> ErrorCode.M_TOO_LARGE;
+                case 413, 414, 431 -> ErrorCode.M_TOO_LARGE;
                 default -> ErrorCode.M_UNKNOWN;
             };
             MatrixException error = new MatrixException(errcode, "request refused by the HTTP layer")

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -45,6 +46,16 @@ public final class MatrixHttpServer implements AutoCloseable {
      */
     public MatrixHttpServer(HttpServerConfig config, Router router, Authenticator authenticator,
             RateLimiter rateLimiter) {
+        this(config, router, authenticator, rateLimiter, RequestObserver.NONE, null);
+    }
+
+    /**
+     * A server that reports every request to {@code observer} (metrics) and, when {@code front} is not null,
+     * lets {@code front} see each request first (operator endpoints outside the Matrix API such as
+     * {@code /health}, which answer plain text); {@code front} passes the others on to the dispatcher.
+     */
+    public MatrixHttpServer(HttpServerConfig config, Router router, Authenticator authenticator,
+            RateLimiter rateLimiter, RequestObserver observer, Handler.Wrapper front) {
         this.config = config;
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("matrix-http-", 0).factory());
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -73,8 +84,13 @@ public final class MatrixHttpServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
 
-        Dispatcher dispatcher = new Dispatcher(router, authenticator, rateLimiter, config);
-        server.setHandler(dispatcher);
+        Dispatcher dispatcher = new Dispatcher(router, authenticator, rateLimiter, config, observer);
+        if (front != null) {
+            front.setHandler(dispatcher);
+            server.setHandler(front);
+        } else {
+            server.setHandler(dispatcher);
+        }
         server.setErrorHandler(dispatcher.new JettyErrors());
     }
 

@@ -104,7 +104,7 @@ final class EventSender {
                 event.stateKey().ifPresent(key -> users.add(UserId.parse(key)));
             }
         }
-        listener.committed(roomId, users);
+        listener.committed(roomId, users, events.size());
     }
 
     EventBuilder builder() {

@@ -102,7 +102,7 @@ public final class MembershipApi {
         ArrayNode chunk = out.putArray("chunk");
         UserId user = request.requireDevice().userId();
         chunk.addAll(reader.serve(user, reader.members(user, RoomsApi.roomId(request), at,
-                request.queryParam("membership"), request.queryParam("not_membership")), false));
+                membershipParam(request, "membership"), membershipParam(request, "not_membership")), false));
         return MatrixResponse.ok(out);
     }
 
@@ -121,6 +121,18 @@ public final class MembershipApi {
         }
         return MatrixResponse.ok(out);
     }
+
+    /** A membership filter of /members: one of the spec's memberships, else 400 M_INVALID_PARAM. */
+    private static Optional<String> membershipParam(MatrixRequest request, String name) {
+        Optional<String> value = request.queryParam(name);
+        if (value.isPresent() && !MEMBERSHIPS.contains(value.get())) {
+            throw MatrixException.invalidParam(name, "must be one of " + String.join(", ", MEMBERSHIPS));
+        }
+        return value;
+    }
+
+    private static final java.util.List<String> MEMBERSHIPS =
+            java.util.List.of("join", "invite", "knock", "leave", "ban");
 
     private static UserId userId(ObjectNode body) {
         JsonNode node = body.get("user_id");

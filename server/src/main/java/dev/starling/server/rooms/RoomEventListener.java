@@ -14,4 +14,9 @@ public interface RoomEventListener {
     RoomEventListener NONE = (roomId, users) -> {};
 
     void committed(RoomId roomId, Set<UserId> memberTargets);
+
+    /** As {@link #committed(RoomId, Set)}, also told how many events were committed (for metrics). */
+    default void committed(RoomId roomId, Set<UserId> memberTargets, int events) {
+        committed(roomId, memberTargets);
+    }
 }

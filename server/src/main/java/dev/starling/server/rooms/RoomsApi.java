@@ -79,10 +79,11 @@ public final class RoomsApi {
         Pdu event = reader.stateEvent(request.requireDevice().userId(), roomId, key)
                 .orElseThrow(() -> MatrixException.notFound("the room has no state " + key));
         ObjectNode served = reader.serve(request.requireDevice().userId(), List.of(event), false).get(0);
-        if (request.queryParam("format").orElse("content").equals("event")) {
-            return MatrixResponse.ok(served);
-        }
-        return MatrixResponse.ok((ObjectNode) served.get("content"));
+        return switch (request.queryParam("format").orElse("content")) {
+            case "event" -> MatrixResponse.ok(served);
+            case "content" -> MatrixResponse.ok((ObjectNode) served.get("content"));
+            default -> throw MatrixException.invalidParam("format", "must be content or event");
+        };
     }
 
     /** GET /_matrix/client/v3/rooms/{roomId}/state — Client-Server API § Getting events for a room. */

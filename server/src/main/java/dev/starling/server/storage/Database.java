@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource reader;
     /** SQLite only: batches the writer's transactions (one commit, one fsync per batch). */
     private final GroupCommit groupCommit;
+    private volatile TransactionListener listener = TransactionListener.NONE;
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -87,7 +88,18 @@ public final class Database implements AutoCloseable {
      * must not call {@code commit}/{@code rollback} on the connection nor {@code inTransaction} again.
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        return groupCommit != null ? groupCommit.run(work) : run(writer, false, work);
+        if (groupCommit == null) {
+            return run(writer, false, work);
+        }
+        long started = System.nanoTime();
+        boolean committed = false;
+        try {
+            T result = groupCommit.run(work);
+            committed = true;
+            return result;
+        } finally {
+            listener.finished(true, committed, System.nanoTime() - started);
+        }
     }
 
     /**
@@ -114,6 +126,11 @@ public final class Database implements AutoCloseable {
         return run(reader, true, work);
     }
 
+    /** Reports every transaction from now on to {@code newListener} (metrics); replaces the previous one. */
+    public void listen(TransactionListener newListener) {
+        this.listener = java.util.Objects.requireNonNull(newListener, "newListener");
+    }
+
     /** Closes the pools. Transactions in progress may fail. */
     @Override
     public void close() {
@@ -127,7 +144,24 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T run(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
+        long started = System.nanoTime();
+        boolean committed = false;
+        try {
+            T result = runOnce(pool, readOnly, work);
+            committed = true;
+            return result;
+        } finally {
+            listener.finished(!readOnly, committed, System.nanoTime() - started);
+        }
+    }
+
+    private <T> T runOnce(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
         try (Connection connection = pool.getConnection()) {
+            if (connection.getAutoCommit()) {
+                // The SQLite writer idles in auto-commit (see Pools.sqliteWriter); this begins the transaction,
+                // and the pool turns auto-commit back on when the connection returns, releasing the lock.
+                connection.setAutoCommit(false);
+            }
             if (readOnly && dialect == Dialect.POSTGRESQL) {
                 // One snapshot for the whole transaction; the pool resets both settings on return.
                 connection.setReadOnly(true);

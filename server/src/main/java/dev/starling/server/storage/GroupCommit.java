@@ -136,6 +136,11 @@ final class GroupCommit implements AutoCloseable {
         int next = 0;
         while (next < batch.size()) {
             try (Connection c = writer.getConnection()) {
+                // The idle writer stays in auto-commit (Pools.sqliteWriter), holding no lock between batches;
+                // the pool turns it back on when the connection returns.
+                if (c.getAutoCommit()) {
+                    c.setAutoCommit(false);
+                }
                 next = runTransaction(c, batch, next);
             } catch (SQLException | RuntimeException e) {
                 // The connection could not be had (or closed): fail what was not yet completed.

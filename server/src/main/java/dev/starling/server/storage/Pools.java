@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sqlite.SQLiteConfig;
 
-/** Builds the HikariCP pools for each database. Every pooled connection starts with auto-commit off. */
+/**
+ * Builds the HikariCP pools for each database. Pooled connections start with auto-commit off, except the SQLite
+ * writer's (see {@link #sqliteWriter}); {@link Database} turns it off for each transaction.
+ */
 final class Pools {
     private Pools() {
     }
@@ -18,6 +21,11 @@ final class Pools {
      * an OS crash, not only a killed process as with {@code NORMAL}. "Nothing acknowledged before commit"
      * means nothing acknowledged before it is durable; group commit keeps the fsyncs few. IMMEDIATE
      * transactions take the write lock up front, so a transaction never fails halfway to upgrade its lock.
+     *
+     * <p>The idle writer stays in auto-commit mode and {@link Database} turns it off for each transaction:
+     * sqlite-jdbc runs {@code BEGIN IMMEDIATE} as soon as auto-commit is off and again right after every
+     * commit, so an idle connection without auto-commit would hold the write lock for ever and no other
+     * process (the {@code starling admin} tools, a backup) could ever write, whatever the busy timeout.
      */
     static HikariDataSource sqliteWriter(DatabaseConfig.Sqlite config) {
         SQLiteConfig sqlite = sqliteBase(config);
@@ -25,6 +33,7 @@ final class Pools {
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         HikariConfig hikari = base("starling-sqlite-writer", sqliteUrl(config), 1);
+        hikari.setAutoCommit(true);
         hikari.setDataSourceProperties(sqlite.toProperties());
         return new HikariDataSource(hikari);
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Notifier implements RoomEventListener {
     private final ConcurrentHashMap<Object, Set<Watch>> watches = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void committed(RoomId roomId, Set<UserId> memberTargets) {
@@ -52,6 +53,11 @@ public final class Notifier implements RoomEventListener {
             });
         }
         return watch;
+    }
+
+    /** How many /sync requests are blocked waiting for a commit now (for metrics). */
+    public int waitingSyncs() {
+        return waiting.get();
     }
 
     /** How many keys have a waiting request (for tests). */
@@ -94,6 +100,7 @@ public final class Notifier implements RoomEventListener {
          */
         boolean await(Duration timeout) throws InterruptedException {
             long nanos = timeout.toNanos();
+            waiting.incrementAndGet();
             lock.lock();
             try {
                 while (!fired) {
@@ -105,6 +112,7 @@ public final class Notifier implements RoomEventListener {
                 return true;
             } finally {
                 lock.unlock();
+                waiting.decrementAndGet();
             }
         }
 

@@ -54,7 +54,11 @@ public final class SyncApi {
         UserId user = device.userId();
         Optional<SyncToken> since = request.queryParam("since").map(t -> SyncToken.parse("since", t));
         long timeoutMs = Math.min(nonNegative(request, "timeout").orElse(0L), MAX_TIMEOUT.toMillis());
-        boolean fullState = request.queryParam("full_state").map("true"::equals).orElse(false);
+        boolean fullState = request.queryParam("full_state").map(value -> switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw MatrixException.invalidParam("full_state", "must be true or false");
+        }).orElse(false);
         SyncFilter filter = request.queryParam("filter").map(f -> filters.resolve(user, f)).orElse(SyncFilter.NONE);
         filter.timelineLimit(); // a bad limit or room filter is refused before anything is read
         RoomFilter.fromJson(filter.json().path("room"));

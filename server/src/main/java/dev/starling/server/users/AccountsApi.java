@@ -56,25 +56,53 @@ public final class AccountsApi {
 
     private final Accounts accounts;
     private final RegistrationPolicy policy;
+    private final Optional<RegistrationTokenStore> storedTokens;
     private final UserInteractiveAuth registrationAuth;
     private final PasswordReauth reauth;
 
+    /** Accounts whose registration tokens are only those of {@code policy} (the configuration file). */
     public AccountsApi(Accounts accounts, RegistrationPolicy policy, Clock clock, SecureRandom random) {
+        this(accounts, policy, Optional.empty(), clock, random);
+    }
+
+    /**
+     * Accounts whose registration tokens are those of {@code policy} and those in {@code storedTokens} (created
+     * by the operator with {@code starling admin registration-token create}, with use counts and expiry). A
+     * closed server then always offers the token flow, since tokens may be created while it runs.
+     */
+    public AccountsApi(Accounts accounts, RegistrationPolicy policy, RegistrationTokenStore storedTokens, Clock clock,
+            SecureRandom random) {
+        this(accounts, policy, Optional.of(storedTokens), clock, random);
+    }
+
+    private AccountsApi(Accounts accounts, RegistrationPolicy policy, Optional<RegistrationTokenStore> storedTokens,
+            Clock clock, SecureRandom random) {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.storedTokens = storedTokens;
         List<List<String>> flows = new ArrayList<>();
         Map<String, UserInteractiveAuth.StageCheck> checks = new HashMap<>();
         if (policy.open()) {
             flows.add(List.of(DUMMY));
             checks.put(DUMMY, auth -> true);
         }
-        if (!policy.tokens().isEmpty()) {
+        if (!policy.tokens().isEmpty() || (storedTokens.isPresent() && !policy.open())) {
             flows.add(List.of(REGISTRATION_TOKEN));
             checks.put(REGISTRATION_TOKEN, auth -> auth.path("token").isTextual()
-                    && policy.acceptsToken(auth.get("token").textValue()));
+                    && tokenValid(auth.get("token").textValue()));
         }
         this.registrationAuth = new UserInteractiveAuth(flows, checks, clock, random);
         this.reauth = new PasswordReauth(accounts, clock, random);
+    }
+
+    /** A configured token, or a stored one that is usable now. */
+    private boolean tokenValid(String token) {
+        return policy.acceptsToken(token) || (RegistrationTokenStore.isWellFormed(token)
+                && storedTokens.map(store -> store.valid(token)).orElse(false));
+    }
+
+    private boolean registrationEnabled() {
+        return policy.enabled() || storedTokens.map(RegistrationTokenStore::any).orElse(false);
     }
 
     /** POST /_matrix/client/v3/register — Client-Server API § Account registration. */
@@ -85,7 +113,7 @@ public final class AccountsApi {
         if (!request.queryParam("kind").orElse("user").equals("user")) {
             throw MatrixException.invalidParam("kind", "must be user or guest");
         }
-        if (!policy.enabled()) {
+        if (!registrationEnabled()) {
             throw MatrixException.forbidden("registration is disabled on this server");
         }
         ObjectNode body = request.jsonBodyOrEmpty();
@@ -102,11 +130,36 @@ public final class AccountsApi {
         if (challenge.isPresent()) {
             return MatrixResponse.ok(challenge.get()).withStatus(401);
         }
-        Accounts.Registration registration = accounts.register(username, password, deviceId, displayName,
-                inhibitLogin);
+        Optional<String> storedToken = storedTokenUsed(body);
+        if (storedToken.isPresent() && !storedTokens.orElseThrow().reserve(storedToken.get())) {
+            // Used up or expired between the stage check and now (a concurrent registration took the last use).
+            throw MatrixException.forbidden("the registration token is no longer valid");
+        }
+        Accounts.Registration registration;
+        try {
+            registration = accounts.register(username, password, deviceId, displayName, inhibitLogin);
+        } catch (RuntimeException e) {
+            storedToken.ifPresent(token -> storedTokens.orElseThrow().release(token));
+            throw e;
+        }
+        storedToken.ifPresent(token -> storedTokens.orElseThrow().complete(token));
         return MatrixResponse.ok(registration.session().map(AccountsApi::sessionJson)
                 // inhibit_login: the account exists, no device was made.
                 .orElseGet(() -> JsonNodeFactory.instance.objectNode().put("user_id", registration.userId().value())));
+    }
+
+    /**
+     * The stored (not configured) registration token with which this request completed its flow, if any: a
+     * use of it is counted. Configured tokens have no count.
+     */
+    private Optional<String> storedTokenUsed(ObjectNode body) {
+        JsonNode auth = body.path("auth");
+        if (storedTokens.isEmpty() || !auth.path("type").asText("").equals(REGISTRATION_TOKEN)
+                || !auth.path("token").isTextual()) {
+            return Optional.empty();
+        }
+        String token = auth.get("token").textValue();
+        return policy.acceptsToken(token) ? Optional.empty() : Optional.of(token);
     }
 
     /** GET /_matrix/client/v3/register/available — Client-Server API § Account registration. */
@@ -121,7 +174,7 @@ public final class AccountsApi {
     /** GET /_matrix/client/v1/register/m.login.registration_token/validity — Client-Server API § Token-authenticated registration. */
     public MatrixResponse tokenValidity(MatrixRequest request) {
         String token = request.queryParam("token").orElseThrow(() -> MatrixException.missingParam("token"));
-        return MatrixResponse.ok(JsonNodeFactory.instance.objectNode().put("valid", policy.acceptsToken(token)));
+        return MatrixResponse.ok(JsonNodeFactory.instance.objectNode().put("valid", tokenValid(token)));
     }
 
     /** GET /_matrix/client/v3/login — Client-Server API § Login. */

@@ -57,6 +57,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void metricsAreOffOnLoopbackByDefaultAndTheirSectionIsChecked() {
+        assertThat(ServerConfig.parse("", dir).metrics()).isEqualTo(new ServerConfig.Metrics(false, "127.0.0.1", 9000));
+        assertThat(ServerConfig.parse("metrics:\n  enabled: true\n  bind_address: 10.0.0.5\n  port: 9102\n", dir)
+                .metrics()).isEqualTo(new ServerConfig.Metrics(true, "10.0.0.5", 9102));
+        assertThatThrownBy(() -> ServerConfig.parse("metrics:\n  enabled: yes please\n  port: 70000\n  path: /m\n", dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.enabled: must be true or false")
+                .hasMessageContaining("metrics.port: 70000 is not a port number")
+                .hasMessageContaining("metrics.path: unknown key");
+    }
+
+    @Test
     void anExistingFileIsReadNotOverwritten() throws IOException {
         Path file = dir.resolve("starling.yaml");
         Files.writeString(file, "server_name: chat.example.org\nhttp:\n  port: 9000\nregistration:\n  open: true\n");
