@@ -81,7 +81,10 @@ final class Migrations {
             try {
                 return files.equals(appliedMigrations(c));
             } finally {
-                c.rollback();
+                // The SQLite writer idles in auto-commit (Pools.sqliteWriter): nothing to roll back then.
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
             }
         } catch (SQLException e) {
             return false; // no history table yet, or unreadable: Flyway decides
