@@ -75,16 +75,30 @@ start() {
       || { cat "$DIR/initdb.log" >&2; die "initdb failed"; }
   fi
   if ! running; then
-    local p=${STARLING_PG_PORT:-55432}
-    until port_free "$p"; do
-      ((p < 65535)) || die "no free port from ${STARLING_PG_PORT:-55432}"
-      p=$((p + 1))
+    # Another cluster (a second checkout, started at the same moment) may take the port between the check and
+    # the bind: then the next free port is tried, a few times.
+    local p=${STARLING_PG_PORT:-55432} attempt
+    for attempt in 1 2 3 4 5; do
+      until port_free "$p"; do
+        ((p < 65535)) || die "no free port from ${STARLING_PG_PORT:-55432}"
+        p=$((p + 1))
+      done
+      echo "$p" >"$DIR/port"
+      say "starting $("$bin/pg_ctl" --version | sed 's/^pg_ctl (\(.*\)) \([^ ]*\).*/\1 \2/') on 127.0.0.1:$p"
+      rm -f "$DIR/server.log"
+      if as_owner "$bin/pg_ctl" start -D "$DATA" -l "$DIR/server.log" -w -t 60 -o \
+        "-c listen_addresses=127.0.0.1 -p $p -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        >&2 9>&-; then
+        break
+      fi
+      if ((attempt < 5)) && grep -q "could not bind\|could not create any TCP/IP sockets" "$DIR/server.log"; then
+        say "port $p was taken meanwhile; trying the next one"
+        p=$((p + 1))
+        continue
+      fi
+      tail -n 30 "$DIR/server.log" >&2 || true
+      die "PostgreSQL did not start"
     done
-    echo "$p" >"$DIR/port"
-    say "starting $("$bin/pg_ctl" --version | sed 's/^pg_ctl (\(.*\)) \([^ ]*\).*/\1 \2/') on 127.0.0.1:$p"
-    as_owner "$bin/pg_ctl" start -D "$DATA" -l "$DIR/server.log" -w -t 60 -o \
-      "-c listen_addresses=127.0.0.1 -p $p -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      >&2 9>&- || { tail -n 30 "$DIR/server.log" >&2 || true; die "PostgreSQL did not start"; }
   fi
   local psql=("$bin/psql" -h 127.0.0.1 -p "$(port)" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
   if [[ $("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'") != 1 ]]; then

@@ -137,20 +137,7 @@ public final class DeviceStore {
 
     /** Deletes the device and all its access tokens; false if there was no such device. */
     public boolean delete(UserId userId, DeviceId deviceId) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?")) {
-                s.setString(1, userId.value());
-                s.setString(2, deviceId.value());
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM devices WHERE user_id = ? AND device_id = ?")) {
-                s.setString(1, userId.value());
-                s.setString(2, deviceId.value());
-                return s.executeUpdate() == 1;
-            }
-        });
+        return db.inTransaction(c -> deleteDevice(c, userId, deviceId));
     }
 
     /**

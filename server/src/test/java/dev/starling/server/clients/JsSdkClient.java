@@ -1,11 +1,6 @@
 package dev.starling.server.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the matrix-js-sdk scripts of {@code server/src/test/clients/js/} with the {@code node} on the PATH
@@ -42,8 +34,7 @@ final class JsSdkClient {
      */
     static final Set<String> NOT_YET_SERVED = Set.of();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicBoolean warned = new AtomicBoolean();
+    private static final boolean[] warned = new boolean[1];
     private static volatile String missing;
     private static volatile boolean checked;
 
@@ -55,24 +46,15 @@ final class JsSdkClient {
 
     /** The js-sdk runner, or a skip (locally) or failure (CI) explaining how to install it. */
     static JsSdkClient require() {
-        String why = missingReason();
-        if (why != null) {
-            String how = why + ": install it with `scripts/clients.sh` (./starling test does; root if node is missing)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException("CI=true but " + how);
-            }
-            if (!warned.getAndSet(true)) {
-                System.err.println("WARNING: the matrix-js-sdk client tests are skipped: " + how);
-            }
-            Assumptions.abort("matrix-js-sdk client test skipped: " + how);
-        }
-        return new JsSdkClient(scriptsDir());
+        ClientScripts.requireInstalled("matrix-js-sdk", missingReason(),
+                "install it with `scripts/clients.sh` (./starling test does; root if node is missing)", warned);
+        return new JsSdkClient(ClientScripts.scriptsDir("js"));
     }
 
     /** What a script did: exit code, the JSON report from stdout (empty if none) and both outputs. */
     record Run(int exitCode, JsonNode report, String stdout, String stderr) {
         String describe() {
-            return "js-sdk script exited " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+            return new ClientScripts.Output(exitCode, report, stdout, stderr).describe("js-sdk");
         }
 
         /** The endpoints the harness stood in for because the server answered 404 M_UNRECOGNIZED. */
@@ -94,41 +76,10 @@ final class JsSdkClient {
     Run run(String script, String... args) {
         List<String> command = new ArrayList<>(List.of("node", scripts.resolve(script).toString()));
         command.addAll(List.of(args));
-        Path out = tempFile("stdout");
-        Path err = tempFile("stderr");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .directory(scripts.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError(script + " did not finish within " + TIMEOUT + "\n--- stderr ---\n"
-                        + Files.readString(err, StandardCharsets.UTF_8));
-            }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            JsonNode report;
-            try {
-                report = stdout.isBlank() ? JSON.createObjectNode() : JSON.readTree(stdout);
-            } catch (IOException e) {
-                throw new AssertionError(script + " printed no JSON report (" + e.getMessage() + ")\n"
-                        + new Run(process.exitValue(), null, stdout, stderr).describe(), e);
-            }
-            Run run = new Run(process.exitValue(), report, stdout, stderr);
-            System.err.println(script + ": the SDK's error answers: " + run.httpErrors());
-            return run;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
+        ClientScripts.Output out = ClientScripts.run("js-sdk", script, command, scripts, TIMEOUT);
+        Run run = new Run(out.exitCode(), out.report(), out.stdout(), out.stderr());
+        System.err.println(script + ": the SDK's error answers: " + run.httpErrors());
+        return run;
     }
 
     /** Null when node is new enough and loads the installed SDK and crypto, otherwise what is missing. */
@@ -147,7 +98,7 @@ final class JsSdkClient {
     private static String probe() {
         Path dir;
         try {
-            dir = scriptsDir();
+            dir = ClientScripts.scriptsDir("js");
         } catch (IllegalStateException e) {
             return e.getMessage();
         }
@@ -157,49 +108,7 @@ final class JsSdkClient {
         String check = "if (+process.versions.node.split('.')[0] < " + NODE_MIN_MAJOR + ") {"
                 + " console.log('node ' + process.version + ' is older than " + NODE_MIN_MAJOR + "'); process.exit(1); }"
                 + " await import('matrix-js-sdk'); await import('@matrix-org/matrix-sdk-crypto-wasm');";
-        try {
-            Process process = new ProcessBuilder("node", "--input-type=module", "-e", check)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return "node did not load matrix-js-sdk within 60 s";
-            }
-            return process.exitValue() == 0 ? null
-                    : "node cannot load matrix-js-sdk: " + output.strip().lines().reduce((a, b) -> b).orElse("");
-        } catch (IOException e) {
-            return "node could not be run (Debian packages nodejs, npm): " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** server/src/test/clients/js, from the module directory (Maven) or the repository root (an IDE). */
-    private static Path scriptsDir() {
-        for (Path candidate : List.of(Path.of("src/test/clients/js"), Path.of("server/src/test/clients/js"))) {
-            if (Files.isDirectory(candidate)) {
-                return candidate.toAbsolutePath();
-            }
-        }
-        throw new IllegalStateException("server/src/test/clients/js not found from " + Path.of("").toAbsolutePath());
-    }
-
-    private static Path tempFile(String suffix) {
-        try {
-            return Files.createTempFile("starling-js-sdk-", "." + suffix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temp file left behind is harmless
-        }
+        return ClientScripts.probe(List.of("node", "--input-type=module", "-e", check), dir,
+                "node cannot load matrix-js-sdk (Debian packages nodejs, npm)");
     }
 }
