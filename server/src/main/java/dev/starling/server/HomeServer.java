@@ -9,6 +9,8 @@ import dev.starling.server.backup.BackupApi;
 import dev.starling.server.devices.DeviceCleanup;
 import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
+import dev.starling.server.federation.Federation;
+import dev.starling.server.federation.FederationConfig;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
@@ -81,26 +83,41 @@ public final class HomeServer implements AutoCloseable {
      *
      * @param passwordCost the Argon2id cost of new password hashes
      * @param rateLimits overrides of the rate limits' defaults
+     * @param federation outbound federation settings (trust store, allowed networks, timeouts)
      */
-    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
+    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits,
+            FederationConfig federation) {
         public Tuning {
             Objects.requireNonNull(passwordCost, "passwordCost");
             rateLimits = Map.copyOf(rateLimits);
+            Objects.requireNonNull(federation, "federation");
+        }
+
+        /** As the record's constructor with the default federation settings. */
+        public Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
+            this(passwordCost, rateLimits, FederationConfig.defaults());
         }
 
         public static Tuning defaults() {
             return new Tuning(PasswordHasher.DEFAULT_COST, Map.of());
         }
+
+        /** A copy with other federation settings (tests allow loopback and plain HTTP). */
+        public Tuning withFederation(FederationConfig newFederation) {
+            return new Tuning(passwordCost, rateLimits, newFederation);
+        }
     }
 
     private final Database database;
     private final MatrixHttpServer http;
+    private final Federation federation;
     private final int port;
     private final MetricsListener metricsListener; // null when metrics are off
     private final int metricsPort;
 
-    private HomeServer(Database database, MatrixHttpServer http, int port, MetricsListener metricsListener,
-            int metricsPort) {
+    private HomeServer(Database database, MatrixHttpServer http, Federation federation, int port,
+            MetricsListener metricsListener, int metricsPort) {
+        this.federation = federation;
         this.database = database;
         this.http = http;
         this.port = port;
@@ -135,6 +152,7 @@ public final class HomeServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
         MetricsListener metricsListener = null;
+        Federation federation = null;
         try {
             UserStore userStore = new UserStore(database, clock);
             DeviceStore deviceStore = new DeviceStore(database, clock);
@@ -180,6 +198,7 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
+            federation = new Federation(config.serverName(), signingKey, tuning.federation(), database, clock);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
@@ -192,8 +211,10 @@ public final class HomeServer implements AutoCloseable {
                             new ReceiptsApi(database, roomEvents, notifier, clock),
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
-                            rooms.relationsApi())), accounts, new RateLimiter(httpConfig.rateLimits()),
+                            rooms.relationsApi())).plus(FederationRoutes.routes(
+                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi()))), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
+            http.federationAuthenticator(federation.authenticator());
             int metricsPort = -1;
             if (metricsOn) {
                 metricsListener = new MetricsListener(config.metrics().bindAddress(), config.metrics().port(),
@@ -212,13 +233,25 @@ public final class HomeServer implements AutoCloseable {
             }
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
-            return new HomeServer(database, http, port, metricsListener, metricsPort);
+            return new HomeServer(database, http, federation, port, metricsListener, metricsPort);
         } catch (IOException e) {
+            closeQuietly(federation);
             database.close();
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         } catch (RuntimeException e) {
+            closeQuietly(federation);
             database.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Federation federation) {
+        if (federation != null) {
+            try {
+                federation.close();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot stop the federation client error={}", e.toString());
+            }
         }
     }
 
@@ -246,9 +279,15 @@ public final class HomeServer implements AutoCloseable {
         return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
     }
 
+    /** The federation parts (tests reach the key ring and the outbound client through it). */
+    public Federation federation() {
+        return federation;
+    }
+
     @Override
     public void close() {
         http.close();
+        federation.close();
         if (metricsListener != null) {
             metricsListener.close();
         }

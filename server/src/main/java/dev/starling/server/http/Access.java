@@ -7,5 +7,11 @@ public enum Access {
     /** A token is checked if sent (an unknown one is refused), but none is needed. */
     OPTIONAL,
     /** A valid token is needed: none is 401 M_MISSING_TOKEN, an unknown one 401 M_UNKNOWN_TOKEN. */
-    REQUIRED
+    REQUIRED,
+    /**
+     * Server-Server API § Request Authentication: the request must carry a valid X-Matrix {@code Authorization}
+     * header, checked by the {@link FederationAuthenticator}; the handler gets the origin server
+     * ({@link MatrixRequest#requireOrigin()}) instead of a device.
+     */
+    FEDERATION
 }

@@ -32,6 +32,7 @@ final class Dispatcher extends Handler.Abstract {
     private final RateLimiter rateLimiter;
     private final HttpServerConfig config;
     private final RequestObserver observer;
+    private FederationAuthenticator federation = FederationAuthenticator.none();
 
     Dispatcher(Router router, Authenticator authenticator, RateLimiter rateLimiter, HttpServerConfig config) {
         this(router, authenticator, rateLimiter, config, RequestObserver.NONE);
@@ -45,6 +46,11 @@ final class Dispatcher extends Handler.Abstract {
         this.rateLimiter = rateLimiter;
         this.config = config;
         this.observer = observer;
+    }
+
+    /** Who checks X-Matrix signatures on {@link Access#FEDERATION} routes (by default: nobody is accepted). */
+    void federationAuthenticator(FederationAuthenticator authenticator) {
+        this.federation = java.util.Objects.requireNonNull(authenticator, "authenticator");
     }
 
     @Override
@@ -90,16 +96,25 @@ final class Dispatcher extends Handler.Abstract {
         // Refuse a declared oversized body before anything else is done for the request.
         body.checkDeclaredLength();
 
-        AuthenticatedDevice device = authenticate(route.access(),
-                headers.values(HttpHeader.AUTHORIZATION.asString()), query.values("access_token"));
+        dev.starling.protocol.id.ServerName origin = null;
+        AuthenticatedDevice device = null;
+        if (route.access() == Access.FEDERATION) {
+            origin = federation.authenticate(new FederationAuthenticator.SignedRequest(route.method().name(),
+                    request.getHttpURI().getPathQuery(), headers.values(HttpHeader.AUTHORIZATION.asString()),
+                    body.read()));
+        } else {
+            device = authenticate(route.access(),
+                    headers.values(HttpHeader.AUTHORIZATION.asString()), query.values("access_token"));
+        }
         String clientIp = Request.getRemoteAddr(request);
-        String rateKey = device != null ? device.userId().value() : "ip:" + clientIp;
+        String rateKey = device != null ? device.userId().value()
+                : origin != null ? "server:" + origin.value() : "ip:" + clientIp;
         for (RateLimit limit : route.rateLimits()) {
             rateLimiter.acquire(limit, rateKey);
         }
         HttpMethod method = route.method();
         MatrixRequest matrixRequest = new MatrixRequest(method, match.pathParams(), query, headers, body, device,
-                clientIp);
+                clientIp, origin);
         MatrixResponse answer = route.handler().handle(matrixRequest);
         if (answer == null) {
             throw new IllegalStateException("the handler of " + route + " returned no response");

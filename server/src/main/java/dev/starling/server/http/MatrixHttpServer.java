@@ -34,6 +34,7 @@ public final class MatrixHttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ExecutorService virtualThreads;
+    private final Dispatcher dispatcher;
 
     /** A server whose rate limiter is built from {@code config.rateLimits()}. */
     public MatrixHttpServer(HttpServerConfig config, Router router, Authenticator authenticator) {
@@ -84,7 +85,7 @@ public final class MatrixHttpServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
 
-        Dispatcher dispatcher = new Dispatcher(router, authenticator, rateLimiter, config, observer);
+        this.dispatcher = new Dispatcher(router, authenticator, rateLimiter, config, observer);
         if (front != null) {
             front.setHandler(dispatcher);
             server.setHandler(front);
@@ -92,6 +93,15 @@ public final class MatrixHttpServer implements AutoCloseable {
             server.setHandler(dispatcher);
         }
         server.setErrorHandler(dispatcher.new JettyErrors());
+    }
+
+    /**
+     * Sets who checks X-Matrix signatures on {@link Access#FEDERATION} routes; until set, every such request
+     * is refused with 401 M_UNAUTHORIZED. Call before {@link #start()}.
+     */
+    public MatrixHttpServer federationAuthenticator(FederationAuthenticator authenticator) {
+        dispatcher.federationAuthenticator(authenticator);
+        return this;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.starling.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.json.CanonicalJson;
 import java.io.InputStream;
 import java.util.List;
@@ -22,9 +23,16 @@ public final class MatrixRequest {
     private final RequestBody body;
     private final AuthenticatedDevice device; // null: no token was needed or sent
     private final String clientIp;
+    private final ServerName origin; // null: not a federation request
 
     MatrixRequest(HttpMethod method, Map<String, String> pathParams, QueryParams query, Headers headers,
             RequestBody body, AuthenticatedDevice device, String clientIp) {
+        this(method, pathParams, query, headers, body, device, clientIp, null);
+    }
+
+    MatrixRequest(HttpMethod method, Map<String, String> pathParams, QueryParams query, Headers headers,
+            RequestBody body, AuthenticatedDevice device, String clientIp, ServerName origin) {
+        this.origin = origin;
         this.method = method;
         this.pathParams = Map.copyOf(pathParams);
         this.query = query;
@@ -106,6 +114,18 @@ public final class MatrixRequest {
             throw MatrixException.missingToken("an access token is required");
         }
         return device;
+    }
+
+    /**
+     * The server whose X-Matrix signature authenticated this request, on a route with {@link Access#FEDERATION}.
+     *
+     * @throws MatrixException 401 M_UNAUTHORIZED if there is none
+     */
+    public ServerName requireOrigin() {
+        if (origin == null) {
+            throw new MatrixException(ErrorCode.M_UNAUTHORIZED, "a signed federation request is required");
+        }
+        return origin;
     }
 
     /** The largest body this route accepts, in bytes. */

@@ -47,6 +47,13 @@ public final class Router {
         return new Router(List.copyOf(sorted));
     }
 
+    /** A router over these routes and {@code more} (the federation table next to the client one). */
+    public Router plus(List<Route> more) {
+        List<Route> all = new ArrayList<>(routes);
+        all.addAll(more);
+        return of(all);
+    }
+
     /** Every route, most specific first. */
     public List<Route> routes() {
         return routes;

@@ -1,0 +1,29 @@
+package dev.starling.server;
+
+import dev.starling.server.federation.FederationApi;
+import dev.starling.server.federation.keys.KeyServerApi;
+import dev.starling.server.http.Access;
+import dev.starling.server.http.Route;
+import java.util.List;
+
+/**
+ * Every Server-Server API route, in one table (served on the same listener as {@link ClientServerRoutes}).
+ * Routes under {@code /_matrix/federation} need an X-Matrix signature ({@code Access.FEDERATION}) unless the
+ * spec says otherwise; the key server under {@code /_matrix/key} is public.
+ */
+public final class FederationRoutes {
+    private FederationRoutes() {}
+
+    /** The HTTP faces of the federation package, as {@code HomeServer} builds them. */
+    public record Apis(FederationApi federation, KeyServerApi keys) {}
+
+    public static List<Route> routes(Apis a) {
+        return List.of(
+                // key server and notary
+                Route.get("/_matrix/key/v2/server", a.keys()::server).access(Access.PUBLIC),
+                Route.post("/_matrix/key/v2/query", a.keys()::query).access(Access.PUBLIC),
+                Route.get("/_matrix/key/v2/query/{serverName}", a.keys()::queryServer).access(Access.PUBLIC),
+                // about this server (the spec asks no authentication for it)
+                Route.get("/_matrix/federation/v1/version", a.federation()::version).access(Access.PUBLIC));
+    }
+}

@@ -1,0 +1,143 @@
+package dev.starling.server.federation.net;
+
+import dev.starling.server.federation.FederationConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The one HTTP client for outbound server-to-server traffic (federation, key fetches, {@code .well-known}):
+ * Jetty's client with the {@link IpBlocklist} applied by its address resolver on every connection and every
+ * redirect, TLS with the JDK's trust store or a configured one (hostname verification on), a connect and a
+ * total timeout, and a cap on the response body. Thread-safe; one per server.
+ */
+public final class OutboundHttp implements AutoCloseable {
+    /** An answer: status, the headers the callers need, and the body (at most the limit asked for). */
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+        /** The first value of a header, case-insensitively, or null. */
+        public String header(String name) {
+            for (Map.Entry<String, String> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue();
+                }
+            }
+            return null;
+        }
+    }
+
+    private final HttpClient client;
+    private final FederationConfig config;
+
+    public OutboundHttp(FederationConfig config) {
+        this(config, null);
+    }
+
+    /** With another name lookup (tests map names to chosen addresses; the blocklist still applies). */
+    public OutboundHttp(FederationConfig config, Function<String, InetAddress[]> dns) {
+        this.config = config;
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setEndpointIdentificationAlgorithm("HTTPS");
+        config.trustStore().ifPresent(store -> {
+            tls.setTrustStorePath(store.toString());
+            tls.setTrustStorePassword(config.trustStorePassword());
+        });
+        HttpClient jetty = new HttpClient();
+        jetty.setSslContextFactory(tls);
+        IpBlocklist blocklist = IpBlocklist.allowing(config.allowedNetworks());
+        jetty.setSocketAddressResolver(dns == null ? new BlocklistResolver(blocklist)
+                : new BlocklistResolver(blocklist, dns));
+        jetty.setConnectTimeout(config.connectTimeout().toMillis());
+        jetty.setFollowRedirects(false);
+        jetty.setMaxRedirects(5);
+        jetty.setUserAgentField(new org.eclipse.jetty.http.HttpField("User-Agent", "Starling"));
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the federation HTTP client", e);
+        }
+        this.client = jetty;
+    }
+
+    /** {@code https}, or {@code http} when configured for loopback tests. */
+    public String scheme() {
+        return config.plaintextHttp() ? "http" : "https";
+    }
+
+    /**
+     * Sends a request and reads the answer.
+     *
+     * @param headers extra request headers (e.g. {@code Authorization}); {@code Host} comes from {@code uri}
+     * @param body a JSON body, or null for none
+     * @param maxBytes the largest body accepted (at most the configured limit)
+     * @param timeout the time for the whole exchange (at most the configured request timeout)
+     * @param followRedirects whether to follow up to 5 redirects (each target is resolved and checked again)
+     * @throws OutboundException when there is no answer within the limits
+     */
+    public Response send(String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes,
+            Duration timeout, boolean followRedirects) {
+        long limit = Math.min(maxBytes, config.maxResponseBytes());
+        Duration total = timeout.compareTo(config.requestTimeout()) < 0 ? timeout : config.requestTimeout();
+        Request request = client.newRequest(uri).method(method).followRedirects(followRedirects)
+                .timeout(total.toMillis(), TimeUnit.MILLISECONDS);
+        request.headers(h -> headers.forEach(h::put));
+        if (body != null) {
+            request.body(new BytesRequestContent("application/json", body));
+        }
+        ContentResponse response;
+        try {
+            response = new CompletableResponseListener(request, (int) limit).send()
+                    .get(total.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutboundException(OutboundException.Problem.UNREACHABLE, "interrupted", e);
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw new OutboundException(OutboundException.Problem.TIMEOUT, "no answer from " + uri.getHost()
+                    + " within " + total.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw classify(uri, e.getCause() == null ? e : e.getCause());
+        }
+        Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
+        response.getHeaders().forEach(f -> answerHeaders.putIfAbsent(f.getName(), f.getValue()));
+        return new Response(response.getStatus(), answerHeaders, response.getContent());
+    }
+
+    private static OutboundException classify(URI uri, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof BlockedAddressException) {
+                return new OutboundException(OutboundException.Problem.BLOCKED, t.getMessage(), cause);
+            }
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return new OutboundException(OutboundException.Problem.TIMEOUT, "no answer from " + uri.getHost()
+                        + " in time", cause);
+            }
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof IllegalArgumentException && message.startsWith("Buffering capacity")) {
+                return new OutboundException(OutboundException.Problem.TOO_LARGE, "the answer of " + uri.getHost()
+                        + " is too large", cause);
+            }
+        }
+        return new OutboundException(OutboundException.Problem.UNREACHABLE, "cannot reach " + uri.getHost() + ": "
+                + cause, cause);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the federation HTTP client", e);
+        }
+    }
+}
