@@ -10,7 +10,6 @@ import dev.starling.server.devices.DeviceCleanup;
 import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.federation.Federation;
-import dev.starling.server.federation.FederationConfig;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
@@ -83,28 +82,15 @@ public final class HomeServer implements AutoCloseable {
      *
      * @param passwordCost the Argon2id cost of new password hashes
      * @param rateLimits overrides of the rate limits' defaults
-     * @param federation outbound federation settings (trust store, allowed networks, timeouts)
      */
-    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits,
-            FederationConfig federation) {
+    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
         public Tuning {
             Objects.requireNonNull(passwordCost, "passwordCost");
             rateLimits = Map.copyOf(rateLimits);
-            Objects.requireNonNull(federation, "federation");
-        }
-
-        /** As the record's constructor with the default federation settings. */
-        public Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
-            this(passwordCost, rateLimits, FederationConfig.defaults());
         }
 
         public static Tuning defaults() {
             return new Tuning(PasswordHasher.DEFAULT_COST, Map.of());
-        }
-
-        /** A copy with other federation settings (tests allow loopback and plain HTTP). */
-        public Tuning withFederation(FederationConfig newFederation) {
-            return new Tuning(passwordCost, rateLimits, newFederation);
         }
     }
 
@@ -198,7 +184,7 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
-            federation = new Federation(config.serverName(), signingKey, tuning.federation(), database, clock);
+            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,

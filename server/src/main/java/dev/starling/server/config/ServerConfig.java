@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.ServerName;
+import dev.starling.server.federation.FederationConfig;
+import dev.starling.server.federation.net.Cidr;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -33,6 +36,8 @@ import java.util.regex.Pattern;
  * @param database which database to use and how to reach it
  * @param maxUploadSize the largest media upload accepted, in bytes (default {@value #DEFAULT_MAX_UPLOAD_SIZE})
  * @param metrics the Prometheus metrics listener (off by default)
+ * @param federation outbound federation: key validity, trust store, IP blocklist exemptions (see
+ *     {@link FederationConfig})
  */
 public record ServerConfig(
         ServerName serverName,
@@ -44,7 +49,8 @@ public record ServerConfig(
         List<String> registrationTokens,
         Database database,
         long maxUploadSize,
-        Metrics metrics) {
+        Metrics metrics,
+        FederationConfig federation) {
     /** 50 MiB, as Synapse's default {@code max_upload_size: 50M}. */
     public static final long DEFAULT_MAX_UPLOAD_SIZE = 50L * 1024 * 1024;
 
@@ -57,6 +63,20 @@ public record ServerConfig(
         public static Metrics disabled() {
             return new Metrics(false, "127.0.0.1", 9000);
         }
+    }
+
+    /** As the record's constructor, with the default federation settings. */
+    public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
+            boolean openRegistration, List<String> registrationTokens, Database database, long maxUploadSize,
+            Metrics metrics) {
+        this(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration, registrationTokens, database,
+                maxUploadSize, metrics, FederationConfig.defaults());
+    }
+
+    /** A copy with other federation settings (tests: loopback allowed, plain HTTP). */
+    public ServerConfig withFederation(FederationConfig newFederation) {
+        return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
+                registrationTokens, database, maxUploadSize, metrics, newFederation);
     }
 
     /** As the record's constructor, with the metrics listener off. */
@@ -110,13 +130,25 @@ public record ServerConfig(
                             + "hold no user data (routes are templates, never paths) but tell traffic: keep the\n"
                             + "listener on loopback or an internal network."),
             new ConfigOption("metrics.bind_address", "127.0.0.1", "The address the metrics listener binds to."),
-            new ConfigOption("metrics.port", "9000", "The metrics listener's port."));
+            new ConfigOption("metrics.port", "9000", "The metrics listener's port."),
+            new ConfigOption("federation.key_validity", "1d",
+                    "How long other servers may cache this server's signing key: the valid_until_ts of\n"
+                            + "/_matrix/key/v2/server is now plus this. A number with s, m, h or d; at most 7d."),
+            new ConfigOption("federation.trust_store", "\"\"",
+                    "A trust store (PKCS12 or JKS) with the CAs whose certificates other servers may present, for a\n"
+                            + "private CA. Empty: the JDK's trust store (the public web PKI)."),
+            new ConfigOption("federation.trust_store_password", "\"\"", "The trust store's password, if it has one."),
+            new ConfigOption("federation.ip_range_allowlist", "[]",
+                    "Networks (CIDR, e.g. 10.8.0.0/16) this server may connect to although the outbound IP blocklist\n"
+                            + "covers them (private, loopback, link-local, multicast, documentation ranges). For a\n"
+                            + "private federation or a mesh; never list networks that untrusted servers could name."));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([KkMmGg]?)");
 
     public ServerConfig {
         registrationTokens = List.copyOf(registrationTokens);
+        java.util.Objects.requireNonNull(federation, "federation");
         if (maxUploadSize <= 0) {
             throw new IllegalArgumentException("maxUploadSize is positive, got " + maxUploadSize);
         }
@@ -132,7 +164,7 @@ public record ServerConfig(
     /** A copy with another {@link #maxUploadSize}. */
     public ServerConfig withMaxUploadSize(long bytes) {
         return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
-                registrationTokens, database, bytes, metrics);
+                registrationTokens, database, bytes, metrics, federation);
     }
 
     /** Shows no registration tokens and no database password. */
@@ -140,7 +172,10 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[" + serverName + " data " + dataDir + " http " + bindAddress + ":" + port
                 + " registration " + (openRegistration ? "open" : "closed") + " (" + registrationTokens.size()
-                + " tokens) " + database + " max_upload_size " + maxUploadSize + " metrics " + metrics + "]";
+                + " tokens) " + database + " max_upload_size " + maxUploadSize + " metrics " + metrics
+                + " federation key_validity " + federation.keyValidity() + " trust_store "
+                + federation.trustStore().map(Path::toString).orElse("(JDK)") + " ip_range_allowlist "
+                + federation.allowedNetworks() + "]";
     }
 
     /** The configuration with every default, data in {@code dataDir}. */
@@ -243,10 +278,49 @@ public record ServerConfig(
             problems.add("metrics.port: " + metricsPort + " is not a port number (0 to 65535)");
         }
         Metrics metrics = new Metrics(reader.bool("metrics.enabled"), reader.text("metrics.bind_address"), metricsPort);
+        FederationConfig federation = federation(reader, baseDir, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, maxUploadSize, metrics);
+        return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, maxUploadSize, metrics,
+                federation);
+    }
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd])");
+
+    private static FederationConfig federation(Reader reader, Path baseDir, List<String> problems) {
+        FederationConfig federation = FederationConfig.defaults();
+        String validity = reader.text("federation.key_validity").strip();
+        Matcher m = DURATION.matcher(validity);
+        Duration keyValidity = null;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            keyValidity = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        if (keyValidity == null || keyValidity.isZero() || keyValidity.compareTo(Duration.ofDays(7)) > 0) {
+            problems.add("federation.key_validity: must be a duration such as 12h or 1d, above zero and at most 7d");
+        } else {
+            federation = federation.withKeyValidity(keyValidity);
+        }
+        String trustStore = reader.text("federation.trust_store");
+        if (!trustStore.isEmpty()) {
+            federation = federation.withTrustStore(baseDir.resolve(trustStore).normalize(),
+                    reader.text("federation.trust_store_password"));
+        }
+        List<Cidr> allowed = new ArrayList<>();
+        for (String network : reader.texts("federation.ip_range_allowlist")) {
+            try {
+                allowed.add(Cidr.parse(network));
+            } catch (IllegalArgumentException e) {
+                problems.add("federation.ip_range_allowlist: \"" + network + "\" is not an IP network (CIDR)");
+            }
+        }
+        return federation.withAllowedNetworks(allowed);
     }
 
     private static void checkKnownKeys(JsonNode root, List<String> problems) {

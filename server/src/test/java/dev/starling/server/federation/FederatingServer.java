@@ -55,10 +55,10 @@ final class FederatingServer implements AutoCloseable {
             Path dataDir = Files.createTempDirectory("starling-fed-");
             ServerConfig config = new ServerConfig(name, dataDir, "127.0.0.1", port, "http://" + name, true, List.of(),
                     new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", ""),
-                    ServerConfig.DEFAULT_MAX_UPLOAD_SIZE);
+                    ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(), federation);
             SigningKey key = SigningKey.generate(KeyId.ed25519("k" + port));
             HomeServer server = HomeServer.start(config, database.config(),
-                    new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of(), federation), key);
+                    new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()), key);
             return new FederatingServer(database, key, name, server);
         } catch (IOException e) {
             database.close();
