@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Jetty's address resolver for the federation client: resolves a host, drops every address in the
  * {@link IpBlocklist}, and fails with {@link BlockedAddressException} when none is left. Jetty resolves through
  * it for every new connection, so the check applies to the address actually connected to (no second DNS
- * lookup in between) and to every redirect target.
+ * lookup in between) and to every redirect target. Each address keeps the host name, so TLS verifies the
+ * certificate against the name (see {@code TrustStoreTest}).
  */
 final class BlocklistResolver implements SocketAddressResolver {
     private static final Logger LOG = LoggerFactory.getLogger(BlocklistResolver.class);
@@ -57,7 +58,9 @@ final class BlocklistResolver implements SocketAddressResolver {
             if (blocklist.isBlocked(address)) {
                 LOG.info("outbound address blocked host={} address={}", host, address.getHostAddress());
             } else {
-                permitted.add(new InetSocketAddress(address, port));
+                // Keep the name with the address: Jetty gives TLS the address's host string as peer host, so a
+                // bare address would make it verify the certificate against the IP instead of the name.
+                permitted.add(new InetSocketAddress(InetAddress.getByAddress(bare, address.getAddress()), port));
             }
         }
         if (permitted.isEmpty()) {
