@@ -1,6 +1,7 @@
 package dev.starling.server.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.json.CanonicalJson;
 import dev.starling.server.federation.auth.RequestSigning;
 import dev.starling.server.federation.auth.XMatrixHeader;
+import dev.starling.server.federation.net.OutboundHttp;
 import dev.starling.server.http.Access;
 import dev.starling.server.http.Authenticator;
 import dev.starling.server.http.HttpServerConfig;
@@ -116,6 +118,42 @@ class XMatrixHttpTest {
             // Two headers where one is forged: refused.
             assertRefused(send(port, "GET", null, sign(a.key(), a.name(), bName, "GET", null),
                     sign(forger, a.name(), bName, "GET", null)));
+        }
+    }
+
+    @OnEveryDatabase
+    void theOutboundClientsSignaturesAreAccepted(Backend backend) throws Exception {
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend);
+                MatrixHttpServer http = federationRoutes(b)) {
+            int port = http.start();
+            // A's own signing, through a transport that carries B's requests to the test listener.
+            OutboundHttp outbound = new OutboundHttp(FederationConfig.loopbackForTests());
+            FederationTransport toListener = new FederationTransport() {
+                @Override
+                public Answer send(ServerName destination, String method, String uri, java.util.Map<String, String> headers,
+                        byte[] body, long maxBytes) {
+                    OutboundHttp.Response r = outbound.send(method, URI.create("http://127.0.0.1:" + port + uri), headers,
+                            body, maxBytes, java.time.Duration.ofSeconds(5), false);
+                    return new Answer(r.status(), r.body());
+                }
+
+                @Override
+                public void close() {
+                    outbound.close();
+                }
+            };
+            try (toListener) {
+                FederationClient client = new FederationClient(a.federation().ownKeys(), toListener, 1_000_000);
+                assertThat(client.get(b.name(), PATH).get("origin").asText()).isEqualTo(a.name().value());
+                ObjectNode body = CanonicalJson.parseObject("{\"edus\":[{\"edu_type\":\"m.typing\"}]}");
+                assertThat(client.request(b.name(), "PUT", PATH, body).get("body")).isEqualTo(body);
+                // Signed for another destination: B refuses, and the client reports B's errcode.
+                assertThatThrownBy(() -> client.get(ServerName.parse("c.example"), PATH))
+                        .isInstanceOfSatisfying(FederationClient.RemoteError.class, e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.errcode()).isEqualTo("M_UNAUTHORIZED");
+                        });
+            }
         }
     }
 

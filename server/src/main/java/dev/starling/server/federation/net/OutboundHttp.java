@@ -63,6 +63,10 @@ public final class OutboundHttp implements AutoCloseable {
         jetty.setUserAgentField(new org.eclipse.jetty.http.HttpField("User-Agent", "Starling"));
         try {
             jetty.start();
+            // A 401 from a Matrix server carries no WWW-Authenticate challenge; Jetty's HTTP authentication
+            // handlers would turn it into a protocol violation instead of handing it back (errcode and all).
+            jetty.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
+            jetty.getProtocolHandlers().remove(org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the federation HTTP client", e);
         }
