@@ -83,6 +83,21 @@ class KeyServerHttpTest {
         }
     }
 
+    @OnEveryDatabase
+    void keyFetchesGoThroughTheIpBlocklist(Backend backend) {
+        // B without the loopback exemption: A (on 127.0.0.1) is out of reach for fetches and for the notary.
+        FederationConfig strict = FederationConfig.loopbackForTests().withAllowedNetworks(java.util.List.of());
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend,
+                strict)) {
+            assertThat(b.federation().keyRing().verifyKey(a.name(), a.key().keyId(), System.currentTimeMillis()))
+                    .isEmpty();
+            FederatingServer.Reply notary = b.send("GET", "/_matrix/key/v2/query/" + a.name(), null, Map.of());
+            assertThat(notary.status()).isEqualTo(200);
+            assertThat(notary.json().get("server_keys").size()).isZero();
+            assertThat(b.count("SELECT COUNT(*) FROM federation_server_keys")).isZero();
+        }
+    }
+
     private static void assertNotarised(ObjectNode answer, FederatingServer a, FederatingServer notary) {
         JsonNode keys = answer.get("server_keys");
         assertThat(keys.size()).isEqualTo(1);
