@@ -92,6 +92,17 @@ class PduCacheTest {
     }
 
     @Test
+    void largeEventsAreBoundedByTheirSize() {
+        Pdu event = message("x".repeat(30_000));
+        String json = json(event);
+        for (int i = 0; i < 3 * PduCache.GENERATION_CHARS / json.length(); i++) {
+            PduCache.get("$big" + i, json, event.roomVersion(), () -> event);
+        }
+        assertThat(PduCache.chars()).isLessThanOrEqualTo(2 * (PduCache.GENERATION_CHARS + json.length()) + 100_000);
+        assertThat(PduCache.size()).isLessThan(PduCache.GENERATION);
+    }
+
+    @Test
     void aRecentlyUsedEntrySurvivesARotation() {
         Pdu event = message("kept");
         String json = json(event);
