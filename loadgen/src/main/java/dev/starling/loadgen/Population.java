@@ -38,6 +38,8 @@ final class Population implements AutoCloseable {
     private volatile Latencies deliveries = new Latencies();
     final AtomicLong syncErrors = new AtomicLong();
     final AtomicLong limitedTimelines = new AtomicLong();
+    /** Incremental sync answers received (every loop, whatever they held): the server's sync work. */
+    final AtomicLong syncAnswers = new AtomicLong();
     private volatile String filter = FILTER;
 
     private Population(Client client, List<Client.User> users, List<String> rooms, long origin) {
@@ -149,6 +151,7 @@ final class Population implements AutoCloseable {
                 long arrived = now();
                 JsonNode json = reply.json();
                 if (since != null) {
+                    syncAnswers.incrementAndGet();
                     record(json, arrived);
                 }
                 since = json.path("next_batch").asText(since);

@@ -51,6 +51,7 @@ final class Scenarios {
         long count = (long) rate * duration.toSeconds();
         long intervalNanos = 1_000_000_000L / rate;
         Duration cpuBefore = server == null ? null : server.cpuTime();
+        long answersBefore = population.syncAnswers.get();
         long start = System.nanoTime();
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0; i < count; i++) {
@@ -104,6 +105,8 @@ final class Scenarios {
                 acknowledged.get(), failed.get(), skipped.get(), MAX_IN_FLIGHT, sendSeconds)));
         rows.add(new Row(name, "send → 200 latency", sends.summary()));
         rows.add(new Row(name, "send → /sync delivery latency", delivery.summary()));
+        rows.add(new Row(name, "incremental sync answers per acknowledged send", String.format("%.2f",
+                (double) (population.syncAnswers.get() - answersBefore) / Math.max(1, acknowledged.get()))));
         rows.add(new Row(name, "deliveries received / expected", delivery.count() + " / " + deliveriesExpected.get()
                 + " (limited timelines " + population.limitedTimelines.get() + ", sync errors "
                 + population.syncErrors.get() + ")"));
@@ -122,6 +125,7 @@ final class Scenarios {
         AtomicLong failed = new AtomicLong();
         AtomicInteger txn = new AtomicInteger();
         Duration cpuBefore = server == null ? null : server.cpuTime();
+        long answersBefore = population.syncAnswers.get();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -151,6 +155,8 @@ final class Scenarios {
         rows.add(new Row(name, "acknowledged sends/s", String.format("%.0f (%d acked, %d failed, in %.1f s)",
                 sends.count() / seconds, sends.count(), failed.get(), seconds)));
         rows.add(new Row(name, "send → 200 latency", sends.summary()));
+        rows.add(new Row(name, "incremental sync answers per acknowledged send", String.format("%.2f",
+                (double) (population.syncAnswers.get() - answersBefore) / Math.max(1, sends.count()))));
         if (server != null) {
             rows.add(new Row(name, "server CPU (of one core), RSS", String.format("%.0f%%, %d MiB",
                     100.0 * server.cpuTime().minus(cpuBefore).toMillis() / (seconds * 1000), server.rssKiB() / 1024)));

@@ -26,18 +26,40 @@ public final class PushRules {
     /** The most rules of their own a user may have. */
     static final int MAX_USER_RULES = 500;
 
+    /** Rulesets kept in memory, at most; all are dropped when full. */
+    static final int MAX_KEPT = 10_000;
+
     private final Database db;
     private final Notifier notifier;
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<UserId, Kept> rulesets =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public PushRules(Database db, Notifier notifier) {
         this.db = db;
         this.notifier = notifier;
     }
 
-    /** The ruleset in evaluation order. */
+    /**
+     * The ruleset in evaluation order. Kept in memory per user (every sync with unread events reads it): an entry
+     * is used only while no change to anyone's rules committed since it was read ({@link #change} moves
+     * {@link #version} on after its commit, so an entry read before a commit carries an older version).
+     */
     public List<PushRule> ruleset(UserId user) {
-        return db.read(c -> ruleset(c, user));
+        long current = version.get();
+        Kept kept = rulesets.get(user);
+        if (kept != null && kept.version() == current) {
+            return kept.rules();
+        }
+        List<PushRule> rules = List.copyOf(db.read(c -> ruleset(c, user)));
+        if (rulesets.size() >= MAX_KEPT) {
+            rulesets.clear();
+        }
+        rulesets.put(user, new Kept(current, rules));
+        return rules;
     }
+
+    private record Kept(long version, List<PushRule> rules) {}
 
     static List<PushRule> ruleset(Connection c, UserId user) throws SQLException {
         Map<String, PushRuleStore.DefaultChange> changes = PushRuleStore.defaultChanges(c, user);
@@ -176,11 +198,15 @@ public final class PushRules {
     }
 
     private void change(UserId user, Change work) {
-        db.inTransaction(c -> {
-            work.run(c);
-            PushRuleStore.touch(c, user);
-            return null;
-        });
+        try {
+            db.inTransaction(c -> {
+                work.run(c);
+                PushRuleStore.touch(c, user);
+                return null;
+            });
+        } finally {
+            version.incrementAndGet(); // after the commit (or a failure, to be safe): kept rulesets are stale
+        }
         notifier.wakeUser(user);
     }
 

@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class UnreadCountsSyncSource implements SyncSource {
     /** The most events evaluated per room and sync. */
     public static final int MAX_EVALUATED = 100;
+    /** The events read first; the rest of {@link #MAX_EVALUATED} only when none of them is the user's own. */
+    private static final int FIRST_PAGE = 8;
 
     private final Database db;
     private final RoomEvents rooms;
@@ -45,7 +47,8 @@ public final class UnreadCountsSyncSource implements SyncSource {
             return false;
         }
         UserId user = request.user();
-        List<PushRule> ruleset = rules.ruleset(user);
+        // Read only when a room has an unread event by someone else (often none: the user just sent one).
+        java.util.function.Supplier<List<PushRule>> ruleset = memoized(() -> rules.ruleset(user));
         java.util.Set<RoomId> joined = new java.util.HashSet<>(request.joinedRooms());
         List<String> ids = new ArrayList<>();
         join.fieldNames().forEachRemaining(ids::add);
@@ -64,29 +67,55 @@ public final class UnreadCountsSyncSource implements SyncSource {
 
     /** {notifications, highlights} for the user's unread events of the room up to {@code upTo}. */
     long[] counts(UserId user, RoomId roomId, List<PushRule> ruleset, long upTo) {
+        return counts(user, roomId, () -> ruleset, upTo);
+    }
+
+    private long[] counts(UserId user, RoomId roomId, java.util.function.Supplier<List<PushRule>> ruleset,
+            long upTo) {
         long read = db.read(c -> ReceiptStore.readUpTo(c, user, roomId));
         long from = Math.max(read, rooms.membershipPosition(user, roomId).orElse(0L));
         long notifications = 0;
         long highlights = 0;
-        List<RoomEvents.PositionedEvent> events = rooms.newestEvents(roomId, from, upTo, MAX_EVALUATED);
-        if (events.isEmpty()) {
-            return new long[] {0, 0};
-        }
-        RoomEvents.PushContext context = rooms.pushContext(roomId, user);
-        for (RoomEvents.PositionedEvent event : events) {
-            if (event.event().path("sender").asText().equals(user.value())) {
-                // "When the user updates their read receipt (either by using the API or by sending an event),
-                // notifications prior to and including that event MUST be marked as read" (§ Push notifications).
-                break;
-            }
-            Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset, event.event(), user, context);
-            if (rule.isPresent() && rule.get().notifies()) {
-                notifications++;
-                if (rule.get().highlights()) {
-                    highlights++;
+        java.util.function.Supplier<RoomEvents.PushContext> context = memoized(() -> rooms.pushContext(roomId, user));
+        // Newest first, a short page then the rest: the walk usually stops early, at the user's own event.
+        long below = upTo;
+        int evaluated = 0;
+        for (int page : new int[] {FIRST_PAGE, MAX_EVALUATED - FIRST_PAGE}) {
+            List<RoomEvents.PositionedEvent> events = rooms.newestEvents(roomId, from, below, page);
+            for (RoomEvents.PositionedEvent event : events) {
+                if (event.event().path("sender").asText().equals(user.value())) {
+                    // "When the user updates their read receipt (either by using the API or by sending an event),
+                    // notifications prior to and including that event MUST be marked as read" (§ Push notifications).
+                    return new long[] {notifications, highlights};
                 }
+                evaluated++;
+                Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset.get(), event.event(), user, context.get());
+                if (rule.isPresent() && rule.get().notifies()) {
+                    notifications++;
+                    if (rule.get().highlights()) {
+                        highlights++;
+                    }
+                }
+                below = event.position() - 1;
+            }
+            if (events.size() < page || evaluated >= MAX_EVALUATED) {
+                break;
             }
         }
         return new long[] {notifications, highlights};
+    }
+
+    private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> supplier) {
+        return new java.util.function.Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 }

@@ -197,8 +197,8 @@ final class EventStore {
 
     /** A PDU loaded from our own storage, where it was checked on the way in: its ID is trusted. */
     static Pdu pdu(String json, RoomVersion version, String eventId) {
-        return Pdu.withKnownId(CanonicalJson.parseObject(json.getBytes(StandardCharsets.UTF_8)), version,
-                EventId.parse(eventId));
+        return PduCache.get(eventId, json, version, () -> Pdu.withKnownId(
+                CanonicalJson.parseObject(json.getBytes(StandardCharsets.UTF_8)), version, EventId.parse(eventId)));
     }
 
     private static void insertRoom(Connection c, Pdu create, long group) throws SQLException {
@@ -226,10 +226,12 @@ final class EventStore {
             s.setString(6, event.stateKey().orElse(null));
             s.setString(7, event.sender().value());
             s.setLong(8, event.originServerTs());
-            s.setString(9, new String(event.canonicalBytes(), StandardCharsets.UTF_8));
+            String json = new String(event.canonicalBytes(), StandardCharsets.UTF_8);
+            s.setString(9, json);
             s.setBoolean(10, false);
             s.setLong(11, group);
             s.executeUpdate();
+            PduCache.remember(event, json);
         }
     }
 

@@ -52,7 +52,12 @@ public final class RoomEvents {
     /** An event in the client format with its stream position. */
     public record PositionedEvent(long position, ObjectNode event) {}
 
+    /** Push contexts kept, at most; all are dropped when full (they are cheap to read again). */
+    static final int MAX_PUSH_CONTEXTS = 10_000;
+
     private final Database db;
+    private final java.util.concurrent.ConcurrentHashMap<String, PushContext> pushContexts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RoomEvents(Database db) {
         this.db = db;
@@ -104,9 +109,33 @@ public final class RoomEvents {
         });
     }
 
-    /** What the push rules of {@code user} read of the room's current state. */
+    /**
+     * What the push rules of {@code user} read of the room's current state. Kept by the room's current state
+     * group: every state event makes a new group (in the transaction that updates the current state), so a
+     * kept context is exactly the current state's while the group is current, and is never found again after.
+     */
     public PushContext pushContext(RoomId roomId, UserId user) {
         return db.read(c -> {
+            Optional<RoomStore.RoomInfo> room = RoomStore.room(c, roomId);
+            String key = room.map(r -> r.stateGroup() + " " + user.value()).orElse(null);
+            PushContext kept = key == null ? null : pushContexts.get(key);
+            if (kept != null) {
+                return kept;
+            }
+            PushContext context = pushContext(c, roomId, user, room);
+            if (key != null) {
+                if (pushContexts.size() >= MAX_PUSH_CONTEXTS) {
+                    pushContexts.clear();
+                }
+                pushContexts.put(key, context);
+            }
+            return context;
+        });
+    }
+
+    private static PushContext pushContext(Connection c, RoomId roomId, UserId user, Optional<RoomStore.RoomInfo> room)
+            throws SQLException {
+        {
             long joined = joinedCount(c, roomId);
             Optional<String> displayName = stateContent(c, roomId, new StateKey(EventTypes.MEMBER, user.value()))
                     .map(content -> content.path("displayname"))
@@ -116,7 +145,6 @@ public final class RoomEvents {
                     .map(PowerLevels::fromContent).orElseGet(PowerLevels::withoutEvent);
             Set<String> privileged = new HashSet<>();
             Optional<String> createId = RoomStore.stateEventId(c, roomId, RoomStore.CREATE);
-            Optional<RoomStore.RoomInfo> room = RoomStore.room(c, roomId);
             if (createId.isPresent() && room.isPresent() && room.get().version().privilegedCreators()) {
                 Pdu create = EventStore.pdu(c, createId.get());
                 privileged.add(create.sender().value());
@@ -129,7 +157,7 @@ public final class RoomEvents {
                 });
             }
             return new PushContext(joined, displayName, levels, privileged);
-        });
+        }
     }
 
     private static long joinedCount(Connection c, RoomId roomId) throws SQLException {

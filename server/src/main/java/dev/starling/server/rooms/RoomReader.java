@@ -113,14 +113,39 @@ final class RoomReader {
     }
 
     static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
+        return visible(c, user, roomId, event, new StatesSeen());
+    }
+
+    /**
+     * What {@link #visible} read of state snapshots for one user, by state group, so that a run of events
+     * sharing a snapshot (messages change no state) costs one lookup. A snapshot never changes once written, so
+     * this is exact; use one per user and read (never shared between users or kept past the read).
+     */
+    static final class StatesSeen {
+        private record Seen(String visibility, String membership) {}
+
+        private final Map<Long, Seen> byGroup = new java.util.HashMap<>();
+    }
+
+    /** As {@link #visible(Connection, UserId, RoomId, StoredEvent)}, reusing what {@code seen} holds. */
+    static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event, StatesSeen seen)
+            throws SQLException {
         long group = event.stateGroup();
-        String visibility = StateGroups.lookup(c, group, new StateKey(EventTypes.HISTORY_VISIBILITY, ""))
-                .map(id -> content(c, id).path("history_visibility").asText("shared")).orElse("shared");
+        StatesSeen.Seen then = seen.byGroup.get(group);
+        if (then == null) {
+            String visibility = StateGroups.lookup(c, group, new StateKey(EventTypes.HISTORY_VISIBILITY, ""))
+                    .map(id -> content(c, id).path("history_visibility").asText("shared")).orElse("shared");
+            String membership = visibility.equals("world_readable") ? ""
+                    : StateGroups.lookup(c, group, new StateKey(EventTypes.MEMBER, user.value()))
+                            .map(id -> content(c, id).path("membership").asText("leave")).orElse("leave");
+            then = new StatesSeen.Seen(visibility, membership);
+            seen.byGroup.put(group, then);
+        }
+        String visibility = then.visibility();
         if (visibility.equals("world_readable")) {
             return true;
         }
-        String membershipThen = StateGroups.lookup(c, group, new StateKey(EventTypes.MEMBER, user.value()))
-                .map(id -> content(c, id).path("membership").asText("leave")).orElse("leave");
+        String membershipThen = then.membership();
         if (membershipThen.equals(JOIN)) {
             return true;
         }

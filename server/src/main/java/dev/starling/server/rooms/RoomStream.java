@@ -91,8 +91,9 @@ public final class RoomStream {
             long start = from.map(StreamToken::position).orElse(backwards ? pos : 0L);
             long after = backwards ? to.map(StreamToken::position).orElse(0L) : start;
             long upTo = backwards ? start : to.map(StreamToken::position).orElse(pos);
+            RoomReader.StatesSeen seen = new RoomReader.StatesSeen();
             Scan.Result scan = Scan.of(c, roomId, after, upTo, backwards, limit + 1,
-                    event -> filter.matches(event.pdu()) && visible(c, user, roomId, event));
+                    event -> filter.matches(event.pdu()) && visible(c, user, roomId, event, seen));
             List<StoredEvent> events = scan.events().subList(0, Math.min(limit, scan.events().size()));
             Optional<StreamToken> end = Optional.empty();
             if (scan.events().size() > limit) {
@@ -101,7 +102,7 @@ public final class RoomStream {
             } else if (!scan.exhausted()) { // stopped at the scan limit: the client continues from there
                 end = Optional.of(new StreamToken(backwards ? scan.lastScanned() - 1 : scan.lastScanned()));
             }
-            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events);
+            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events, seen);
             List<ObjectNode> state = List.of();
             if (filter.lazyLoadMembers() && !events.isEmpty()) {
                 state = ServedEvents.of(c, ServedEvents.Viewer.of(user, device),
@@ -123,9 +124,15 @@ public final class RoomStream {
      */
     static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
             List<StoredEvent> events) throws SQLException {
+        return clientEvents(c, user, device, roomId, events, new RoomReader.StatesSeen());
+    }
+
+    /** As {@link #clientEvents(Connection, UserId, DeviceId, RoomId, List)}, reusing {@code seen} (same user). */
+    static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
+            List<StoredEvent> events, RoomReader.StatesSeen seen) throws SQLException {
         List<Pdu> visible = new ArrayList<>();
         for (StoredEvent event : events) {
-            if (visible(c, user, roomId, event)) {
+            if (visible(c, user, roomId, event, seen)) {
                 visible.add(event.pdu());
             }
         }
@@ -137,9 +144,15 @@ public final class RoomStream {
      * judges by the state after an event, where a leave would otherwise hide itself).
      */
     static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event) throws SQLException {
+        return visible(c, user, roomId, event, new RoomReader.StatesSeen());
+    }
+
+    /** As {@link #visible(Connection, UserId, RoomId, StoredEvent)}, reusing {@code seen} (same user). */
+    static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event, RoomReader.StatesSeen seen)
+            throws SQLException {
         Pdu pdu = pdu(event);
         return (pdu.type().equals(EventTypes.MEMBER) && pdu.stateKey().filter(user.value()::equals).isPresent())
-                || RoomReader.visible(c, user, roomId, event);
+                || RoomReader.visible(c, user, roomId, event, seen);
     }
 
     private static Pdu pdu(StoredEvent event) {

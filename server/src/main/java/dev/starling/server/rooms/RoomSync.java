@@ -81,14 +81,15 @@ final class RoomSync {
     private static RoomBatch roomBatch(Connection c, UserId user, DeviceId device, RoomId roomId, long after,
             long upTo, int limit, boolean wholeState, RoomFilter filter) throws SQLException {
         RoomEventFilter timelineFilter = filter.timeline();
+        RoomReader.StatesSeen seen = new RoomReader.StatesSeen();
         Scan.Result scan = Scan.of(c, roomId, after, upTo, true, limit + 1,
-                event -> timelineFilter.matches(event.pdu()) && RoomStream.visible(c, user, roomId, event));
+                event -> timelineFilter.matches(event.pdu()) && RoomStream.visible(c, user, roomId, event, seen));
         boolean limited = scan.events().size() > limit || !scan.exhausted();
         List<StoredEvent> window = new ArrayList<>(scan.events().subList(0, Math.min(limit, scan.events().size())));
         Collections.reverse(window);
         long start = !window.isEmpty() ? window.get(0).streamOrdering() - 1
                 : limited ? Math.max(after, scan.lastScanned() - 1) : upTo;
-        List<ObjectNode> timeline = RoomStream.clientEvents(c, user, device, roomId, window);
+        List<ObjectNode> timeline = RoomStream.clientEvents(c, user, device, roomId, window, seen);
         Set<String> inTimeline = new HashSet<>();
         window.forEach(event -> inTimeline.add(event.pdu().eventId().value()));
         List<Pdu> state = new ArrayList<>();

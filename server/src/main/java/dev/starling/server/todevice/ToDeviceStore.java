@@ -95,6 +95,28 @@ public final class ToDeviceStore {
                 device, tokenPosition);
     }
 
+    /**
+     * Whether a sync up to {@code upTo} has anything to do for the device: a message at or below it (to deliver
+     * or to acknowledge; later ones are not committed yet when the sync reads) or a delivery record (to use or
+     * clean up). When not, acknowledging and reading change nothing.
+     */
+    static boolean anythingFor(Connection c, UserId user, DeviceId device, long upTo) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT 1 FROM to_device_inbox WHERE user_id = ? AND device_id = ? AND position <= ?
+                UNION ALL
+                SELECT 1 FROM to_device_deliveries WHERE user_id = ? AND device_id = ?
+                LIMIT 1""")) {
+            s.setString(1, user.value());
+            s.setString(2, device.value());
+            s.setLong(3, upTo);
+            s.setString(4, user.value());
+            s.setString(5, device.value());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
     /** Up to {@code limit} messages of the device's inbox with positions at most {@code upTo}, oldest first. */
     static List<Message> read(Connection c, UserId user, DeviceId device, long upTo, int limit) throws SQLException {
         List<Message> messages = new ArrayList<>();

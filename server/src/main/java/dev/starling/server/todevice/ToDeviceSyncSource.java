@@ -28,6 +28,12 @@ public final class ToDeviceSyncSource implements SyncSource {
     @Override
     public boolean write(SyncRequest request, SyncResponse response) {
         long upTo = request.upTo().position();
+        // Most syncs find an empty inbox: then the write transaction below would change nothing, so skip it
+        // (it would wait for a group commit, and it competes with sends for the one writer).
+        long horizon = Math.max(upTo, request.since().map(t -> t.position()).orElse(0L)); // what acknowledging reaches
+        if (!db.read(c -> ToDeviceStore.anythingFor(c, request.user(), request.device(), horizon))) {
+            return false;
+        }
         List<ToDeviceStore.Message> messages = db.inTransaction(c -> {
             if (request.since().isPresent()) {
                 ToDeviceStore.acknowledge(c, request.user(), request.device(), request.since().get().position());

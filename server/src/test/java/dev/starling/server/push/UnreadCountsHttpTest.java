@@ -84,4 +84,33 @@ class UnreadCountsHttpTest {
                     .isEqualTo(UnreadCountsSyncSource.MAX_EVALUATED);
         }
     }
+
+    /** The server keeps rulesets and push contexts in memory between syncs: a change must show at once. */
+    @OnEveryDatabase
+    void changedRulesAndRoomStateCountAtOnce(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            SideChannels.Pair p = SideChannels.pair(server, "public_chat");
+            message(server, p.bob(), p.roomId(), "t1", "hello wonderland");
+            JsonNode first = unread(sync(server, p.alice(), ""), p.roomId());
+            assertThat(first.path("notification_count").asInt()).isEqualTo(1);
+            assertThat(first.path("highlight_count").asInt()).isZero();
+
+            assertThat(server.put(V3 + "/pushrules/global/room/" + path(p.roomId()), "{\"actions\":[]}", p.alice())
+                    .status()).isEqualTo(200);
+            assertThat(unread(sync(server, p.alice(), ""), p.roomId()).path("notification_count").asInt())
+                    .as("the new rule, not the kept ruleset").isZero();
+            server.send("DELETE", V3 + "/pushrules/global/room/" + path(p.roomId()), null, p.alice());
+            assertThat(unread(sync(server, p.alice(), ""), p.roomId()).path("notification_count").asInt())
+                    .isEqualTo(1);
+
+            assertThat(server.put(room(p.roomId()) + "/state/m.room.member/" + path("@alice:example.org"),
+                    "{\"membership\":\"join\",\"displayname\":\"Wonderland\"}", p.alice()).status())
+                    .isEqualTo(200);
+            message(server, p.bob(), p.roomId(), "t2", "hello wonderland again");
+            JsonNode named = unread(sync(server, p.alice(), ""), p.roomId());
+            assertThat(named.path("notification_count").asInt()).isEqualTo(1);
+            assertThat(named.path("highlight_count").asInt()).as("the new display name, not the kept context")
+                    .isEqualTo(1);
+        }
+    }
 }

@@ -58,4 +58,38 @@ class MessagesHttpTest {
             assertThat(stranger.errcode()).isEqualTo("M_FORBIDDEN");
         }
     }
+
+    /**
+     * One page and one sync timeline spanning several state snapshots: history visibility is judged per event
+     * by the snapshot at it, for the user reading (SECURITY.md item 23), although each snapshot is read once.
+     */
+    @OnEveryDatabase
+    void visibilityIsJudgedPerSnapshotWithinOnePage(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String bob = register(server, "bob");
+            String roomId = createRoom(server, alice, "{\"preset\":\"public_chat\",\"initial_state\":[{\"type\":"
+                    + "\"m.room.history_visibility\",\"content\":{\"history_visibility\":\"joined\"}}]}");
+            message(server, alice, roomId, "h1", "hidden 1");
+            message(server, alice, roomId, "h2", "hidden 2");
+            assertThat(server.post(room(roomId) + "/join", "{}", bob).status()).isEqualTo(200);
+            message(server, alice, roomId, "s1", "seen 1");
+            assertThat(server.put(room(roomId) + "/state/m.room.history_visibility/",
+                    "{\"history_visibility\":\"shared\"}", alice).status()).isEqualTo(200);
+            message(server, alice, roomId, "s2", "seen 2");
+
+            List<String> bobsPage = SyncHttpTest.bodies(
+                    server.get(room(roomId) + "/messages?dir=b&limit=50", bob).json().path("chunk"));
+            assertThat(bobsPage).contains("seen 1", "seen 2").doesNotContain("hidden 1", "hidden 2");
+            List<String> alicesPage = SyncHttpTest.bodies(
+                    server.get(room(roomId) + "/messages?dir=b&limit=50", alice).json().path("chunk"));
+            assertThat(alicesPage).contains("hidden 1", "hidden 2", "seen 1", "seen 2");
+
+            String filter = java.net.URLEncoder.encode("{\"room\":{\"timeline\":{\"limit\":50}}}",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            List<String> bobsTimeline = SyncHttpTest.bodies(server.get("/_matrix/client/v3/sync?filter=" + filter, bob)
+                    .json().path("rooms").path("join").path(roomId).path("timeline").path("events"));
+            assertThat(bobsTimeline).contains("seen 1", "seen 2").doesNotContain("hidden 1", "hidden 2");
+        }
+    }
 }
