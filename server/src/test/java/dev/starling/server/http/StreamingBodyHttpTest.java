@@ -49,11 +49,16 @@ class StreamingBodyHttpTest {
     }
 
     @Test
-    void aStreamedBodyMayExceedTheJsonDefaultUpToTheRouteLimit() {
+    void aStreamedBodyMayExceedTheJsonDefaultUpToTheRouteLimit() throws IOException {
         TestServer.Reply reply = server.sendBytes("POST", "/stream", new byte[LIMIT]);
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("size").asLong()).isEqualTo(LIMIT);
-        assertThat(server.sendBytes("POST", "/stream", new byte[LIMIT + 1]).status()).isEqualTo(413);
+        // One byte more is refused on its declared length, before the body: sent over a raw socket that writes
+        // no body, because a client still writing the body may see the connection reset instead of the 413.
+        try (RawHttp raw = new RawHttp(server.port())) {
+            raw.write("POST /stream HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 413").contains("\"errcode\":\"M_TOO_LARGE\"");
+        }
     }
 
     @Test
