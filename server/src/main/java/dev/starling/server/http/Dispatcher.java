@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -77,6 +78,12 @@ final class Dispatcher extends Handler.Abstract {
                 answer = ErrorMapper.render(ErrorMapper.toMatrixException(e, context));
             }
             status = answer.status();
+            if (!request.consumeAvailable()) {
+                // Some of the body was never read (the request was refused before it) and has not all arrived:
+                // the connection cannot carry another request, so the answer says so. Otherwise a client would
+                // send its next request into a connection the server is closing, and see no answer at all.
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            }
             write(response, callback, answer);
             return true;
         } finally {
