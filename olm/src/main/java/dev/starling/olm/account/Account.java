@@ -323,6 +323,17 @@ public final class Account {
         return fallback.id;
     }
 
+    /** {@link #removeOneTimeKey(byte[])} for a key in unpadded base64 (e.g. {@code Session.oneTimeKey()}). */
+    public long removeOneTimeKey(String publicKey) {
+        byte[] bytes;
+        try {
+            bytes = Base64s.decode(publicKey);
+        } catch (IllegalArgumentException e) {
+            throw new AccountException(AccountException.Problem.WRONG_KEY_LENGTH, "the key is not unpadded base64");
+        }
+        return removeOneTimeKey(bytes);
+    }
+
     private KeyPair lookup(byte[] publicKey) {
         for (KeyPair key : oneTimeKeys) {
             if (Arrays.equals(key.publicKey, publicKey)) {

@@ -175,6 +175,15 @@ public final class Session {
         return Base64s.encode(peerIdentityKey);
     }
 
+    /**
+     * The one-time (or fallback) key this session was started from, unpadded base64: pass it to
+     * {@link Account#removeOneTimeKey(String)} (libolm {@code olm_remove_one_time_keys}) when the session was made
+     * without {@link #createInbound}, which removes it itself.
+     */
+    public String oneTimeKey() {
+        return Base64s.encode(bobOneTimeKey);
+    }
+
     /** Whether this session has decrypted a message (so it sends normal, not pre-key, messages). */
     public boolean hasReceivedMessage() {
         return receivedMessage;
@@ -377,5 +386,4 @@ public final class Session {
             return "SkippedKey[" + index + "]";
         }
     }
-
 }

@@ -79,6 +79,8 @@ class AccountTest {
         assertThat(account.hasOneTimeKey(first)).isFalse();
         assertThatThrownBy(() -> account.removeOneTimeKey(first)).isInstanceOfSatisfying(AccountException.class,
                 e -> assertThat(e.problem()).isEqualTo(AccountException.Problem.UNKNOWN_ONE_TIME_KEY));
+        assertThat(account.removeOneTimeKey(account.oneTimeKeys().get(0).publicKey())).isEqualTo(2);
+        assertThatThrownBy(() -> account.removeOneTimeKey("not base64!")).isInstanceOf(AccountException.class);
         assertThat(account.removeOneTimeKey(fallback)).isEqualTo(3);
         assertThat(account.hasOneTimeKey(fallback)).isTrue();
     }

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.olm.account.Account;
+import dev.starling.olm.event.DecryptedOlmEvent;
+import dev.starling.olm.event.OlmEvents;
+import dev.starling.olm.event.OlmRecipient;
+import dev.starling.olm.event.OlmSessionStore;
 import dev.starling.protocol.crypto.Base64s;
 import dev.starling.protocol.crypto.VerifyKey;
 import dev.starling.protocol.id.KeyId;
+import dev.starling.protocol.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -171,6 +178,55 @@ class LibolmInteropTest {
         String signature = libolm.call("sign", "account", "l6", "message", message).asText();
         VerifyKey key = VerifyKey.fromBase64(KeyId.ed25519("L6"), theirKeys.get("ed25519").asText());
         assertThat(key.verify(utf8(message), Base64s.decode(signature))).isTrue();
+    }
+
+    @Test
+    void olmEventsTravelBothWaysWithLibolmSessions() {
+        Account java = Account.create(RANDOM);
+        JsonNode theirKeys = libolm.call("create_account", "account", "l7");
+        String otk = libolm.call("generate_one_time_keys", "account", "l7", "count", 1).fields().next().getValue()
+                .asText();
+        String theirCurve = theirKeys.get("curve25519").asText();
+        String theirEd = theirKeys.get("ed25519").asText();
+        Session session = Session.createOutbound(java, theirCurve, otk, RANDOM);
+        ObjectNode roomKey = JsonNodeFactory.instance.objectNode().put("algorithm", "m.megolm.v1.aes-sha2")
+                .put("room_id", "!r:example.org").put("session_id", "s").put("session_key", "k");
+        ObjectNode event = OlmEvents.encrypt(java, "@java:example.org", session,
+                new OlmRecipient("@py:example.org", theirCurve, theirEd), "m.room_key", roomKey,
+                java.deviceKeys("@java:example.org", "JAVADEV", List.of(OlmEvents.ALGORITHM)), RANDOM);
+        JsonNode entry = event.get("ciphertext").get(theirCurve);
+        libolm.call("inbound", "account", "l7", "session", "l7s", "identity_key", java.curve25519Key(),
+                "body", entry.get("body").asText());
+        ObjectNode plaintext = CanonicalJson.parseObject(libolm.call("decrypt", "session", "l7s", "type",
+                entry.get("type").asInt(), "body", entry.get("body").asText()).asText());
+        assertThat(plaintext.get("content")).isEqualTo(roomKey);
+        assertThat(plaintext.at("/recipient_keys/ed25519").asText()).isEqualTo(theirEd);
+        assertThat(plaintext.at("/keys/ed25519").asText()).isEqualTo(java.ed25519Key());
+
+        // what matrix-nio writes (json.dumps with spaces), encrypted by libolm, opened by OlmEvents
+        String nioStyle = "{\"type\": \"m.room_key\", \"content\": " + roomKey + ", \"sender\": \"@py:example.org\", "
+                + "\"sender_device\": \"PYDEV\", \"keys\": {\"ed25519\": \"" + theirEd + "\"}, \"recipient\": "
+                + "\"@java:example.org\", \"recipient_keys\": {\"ed25519\": \"" + java.ed25519Key() + "\"}}";
+        JsonNode reply = libolm.call("encrypt", "session", "l7s", "plaintext", nioStyle);
+        ObjectNode content = JsonNodeFactory.instance.objectNode().put("algorithm", OlmEvents.ALGORITHM)
+                .put("sender_key", theirCurve);
+        content.putObject("ciphertext").putObject(java.curve25519Key()).put("type", reply.get("type").asInt())
+                .put("body", reply.get("body").asText());
+        OlmSessionStore store = new OlmSessionStore() {
+            @Override
+            public List<Session> sessions(String peer) {
+                return peer.equals(theirCurve) ? List.of(session) : List.of();
+            }
+
+            @Override
+            public void save(String peer, Session saved) {
+                assertThat(saved).isSameAs(session);
+            }
+        };
+        DecryptedOlmEvent opened = OlmEvents.decrypt(java, "@java:example.org", store, "@py:example.org", content,
+                theirEd);
+        assertThat(opened.roomKeyContent()).isEqualTo(roomKey);
+        assertThat(opened.ed25519Source()).isEqualTo(DecryptedOlmEvent.Ed25519Source.DEVICE_LIST);
     }
 
     private static void pingPong(Session session, String theirs, int rounds) {

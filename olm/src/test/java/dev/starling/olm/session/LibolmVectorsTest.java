@@ -72,6 +72,8 @@ class LibolmVectorsTest {
         Session outbound = Session.createOutbound(alice, TO_BOB.get("bob_identity_key").asText(),
                 TO_BOB.get("bob_one_time_key").asText(), hex(TO_BOB.get("outbound_session_random_hex")));
         assertThat(outbound.sessionId()).isEqualTo(TO_BOB.get("session_id").asText());
+        assertThat(outbound.oneTimeKey()).isEqualTo(TO_BOB.get("bob_one_time_key").asText());
+        assertThat(outbound.peerIdentityKey()).isEqualTo(TO_BOB.get("bob_identity_key").asText());
         assertThat(outbound.encryptRandomLength()).isZero();
 
         EncryptedMessage m1 = outbound.encrypt(bytes(TO_BOB.at("/msg1/plaintext")), (byte[]) null);
