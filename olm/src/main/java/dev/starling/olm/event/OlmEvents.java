@@ -9,6 +9,7 @@ import dev.starling.olm.session.EncryptedMessage;
 import dev.starling.olm.session.InboundSession;
 import dev.starling.olm.session.OlmException;
 import dev.starling.olm.session.Session;
+import dev.starling.protocol.crypto.Base64s;
 import dev.starling.protocol.json.CanonicalJson;
 import dev.starling.protocol.json.InvalidJsonException;
 import java.security.SecureRandom;
@@ -82,6 +83,9 @@ public final class OlmEvents {
         if (senderKey == null || !(ciphertext instanceof ObjectNode)) {
             throw malformed("the content lacks sender_key or ciphertext");
         }
+        if (!isCurveKey(senderKey)) {
+            throw malformed("sender_key is not a 32-byte key in unpadded base64");
+        }
         JsonNode ours = ciphertext.get(account.curve25519Key());
         if (ours == null) {
             throw new OlmEventException(OlmEventException.Problem.NOT_FOR_THIS_DEVICE,
@@ -140,6 +144,14 @@ public final class OlmEvents {
                     session.sessionId());
         } finally {
             Secrets.wipe(plaintext);
+        }
+    }
+
+    private static boolean isCurveKey(String base64) {
+        try {
+            return Base64s.decode(base64).length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -243,6 +243,10 @@ public final class Session {
             sender = new SenderChain(ratchetPrivate, derived[1], 0);
             Secrets.wipe(ratchetPrivate);
         }
+        if (sender.index > 0xFFFFFFFFL) {
+            throw new OlmException(OlmException.Problem.MESSAGE_GAP_TOO_LARGE,
+                    "the sending chain is exhausted (2^32 messages); start a new session");
+        }
         byte[] messageKey = Ratchet.messageKey(sender.chainKey);
         long counter = sender.index;
         sender.advance();

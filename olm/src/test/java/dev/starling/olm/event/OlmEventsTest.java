@@ -168,6 +168,9 @@ class OlmEventsTest {
         noSenderKey.remove("sender_key");
         refused(() -> OlmEvents.decrypt(bob, BOB, bobStore, ALICE, noSenderKey, null),
                 OlmEventException.Problem.MALFORMED_CONTENT);
+        ObjectNode shortKey = event.deepCopy().put("sender_key", Base64s.encode(new byte[31]));
+        refused(() -> OlmEvents.decrypt(bob, BOB, bobStore, ALICE, shortKey, null),
+                OlmEventException.Problem.MALFORMED_CONTENT);
         ObjectNode type2 = event.deepCopy();
         ((ObjectNode) type2.get("ciphertext").get(bob.curve25519Key())).put("type", 2);
         refused(() -> OlmEvents.decrypt(bob, BOB, bobStore, ALICE, type2, null),
