@@ -66,7 +66,7 @@ public final class StaticPeer<A> implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.DEBUG, "event=static_peer_dial_failed address={0} attempt={1} error={2}",
-                        address, attempt, e.getMessage());
+                        address, String.valueOf(attempt), e.getMessage());
             }
             Duration delay = backoff.delay(attempt++);
             try {

@@ -140,7 +140,7 @@ final class TcpLink implements Link {
         } catch (SocketTimeoutException e) {
             reason = CloseReason.TIMEOUT;
             LOG.log(System.Logger.Level.INFO, "event=link_dead peer={0} remote={1} silent_ms={2}",
-                    peer.shortName(), remote, config.deadTimeout().toMillis());
+                    peer.shortName(), remote, String.valueOf(config.deadTimeout().toMillis()));
         } catch (FrameException e) {
             reason = CloseReason.PROTOCOL_ERROR;
             LOG.log(System.Logger.Level.WARNING, "event=link_frame_refused peer={0} remote={1} problem={2} detail={3}",
