@@ -154,4 +154,36 @@ class LinkHandshakeTest {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
+
+    @Test
+    void aConnectionFloodIsCutAtThePendingHandshakeLimit() throws Exception {
+        LinkConfig config = new LinkConfig(Frame.MAX_BODY, Duration.ofSeconds(5), Duration.ofSeconds(15),
+                Duration.ofSeconds(10), 2);
+        Recorder events = new Recorder();
+        NodeIdentity alice = NodeIdentity.generate();
+        TcpTransport a = TcpTransport.start(alice, config, LOOPBACK, events);
+        closeables.add(a);
+        List<RawPeer> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                silent.add(new RawPeer(a.port()));
+            }
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                try (RawPeer extra = new RawPeer(a.port())) {
+                    assertThat(extra.closedByPeer()).isTrue();
+                }
+            }
+            // Refused at once, not after the 10 s handshake timeout.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            for (RawPeer peer : silent) {
+                peer.close();
+            }
+        }
+        Thread.sleep(200);
+        TcpTransport b = transport(NodeIdentity.generate(), new Recorder());
+        assertThat(b.connect(at(a), Optional.of(alice.nodeId())).peer()).isEqualTo(alice.nodeId());
+    }
 }
