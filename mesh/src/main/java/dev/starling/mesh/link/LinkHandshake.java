@@ -28,7 +28,7 @@ final class LinkHandshake {
     static final int MESSAGE_3 = (NoiseXX.DH_BYTES + CipherState.TAG_BYTES) + (LocalKeys.PROOF_BYTES + CipherState.TAG_BYTES);
 
     /** The outcome: the proven peer and the transport ciphers. */
-    record Established(NodeId peer, CipherState send, CipherState receive) {
+    record Established(NodeId peer, CipherState send, CipherState receive, byte[] handshakeHash) {
         @Override
         public String toString() {
             return "Established[" + peer.shortName() + "]";
@@ -50,8 +50,9 @@ final class LinkHandshake {
                         "peer proved node " + peer.shortName() + ", expected " + expected.get().shortName());
             }
             MessageIO.write(out, noise.writeMessage(keys.proof));
+            byte[] hash = noise.handshakeHash();
             CipherState[] ciphers = noise.split();
-            return new Established(peer, ciphers[0], ciphers[1]);
+            return new Established(peer, ciphers[0], ciphers[1], hash);
         } catch (NoiseException e) {
             throw new HandshakeException(HandshakeException.Problem.NOISE, e.getMessage());
         } catch (HandshakeException e) {
@@ -68,8 +69,9 @@ final class LinkHandshake {
             MessageIO.write(out, noise.writeMessage(keys.proof));
             byte[] proof = noise.readMessage(readExactly(in, MESSAGE_3));
             NodeId peer = checkPeer(keys, LocalKeys.verify(proof, noise.remoteStatic()));
+            byte[] hash = noise.handshakeHash();
             CipherState[] ciphers = noise.split();
-            return new Established(peer, ciphers[0], ciphers[1]);
+            return new Established(peer, ciphers[0], ciphers[1], hash);
         } catch (NoiseException e) {
             throw new HandshakeException(HandshakeException.Problem.NOISE, e.getMessage());
         } catch (HandshakeException e) {

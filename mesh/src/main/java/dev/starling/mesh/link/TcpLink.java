@@ -34,6 +34,8 @@ final class TcpLink implements Link {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final byte[] handshakeHash;
+    private final long createdNanos = System.nanoTime();
     private volatile long lastSentNanos = System.nanoTime();
     private Thread reader;
     private Thread keepalive;
@@ -49,6 +51,37 @@ final class TcpLink implements Link {
         this.config = config;
         this.listener = listener;
         this.remote = String.valueOf(socket.getRemoteSocketAddress());
+        this.handshakeHash = established.handshakeHash();
+    }
+
+    /** The Noise handshake hash: the same on both ends, unique per link (duplicate resolution). */
+    byte[] handshakeHash() {
+        return handshakeHash.clone();
+    }
+
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    /**
+     * Drops a link that was never started (it lost duplicate resolution): tells the peer, closes the
+     * socket, and completes {@link #closed()} without calling the listener, which never saw it.
+     */
+    void discard() {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
+        try {
+            FrameChannel.write(out, send, Frame.close(CloseReason.LOCAL));
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+        closed.complete(CloseReason.LOCAL);
     }
 
     /** Announces the link and starts its threads. */

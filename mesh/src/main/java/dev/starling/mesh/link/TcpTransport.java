@@ -30,7 +30,11 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
     private final LinkListener listener;
     private final ServerSocket server;
     private final Semaphore pendingHandshakes;
+    /** Links to one peer that came up within this of each other are a simultaneous dial, not a replacement. */
+    static final long DUPLICATE_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<NodeId, TcpLink> byPeer = new java.util.HashMap<>();
     private final AtomicBoolean open = new AtomicBoolean(true);
 
     private TcpTransport(LocalKeys keys, LinkConfig config, LinkListener listener, ServerSocket server) {
@@ -83,6 +87,14 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
     public Link connect(InetSocketAddress address, Optional<NodeId> expected) throws IOException {
         if (!open.get()) {
             throw new IOException("transport closed");
+        }
+        if (expected.isPresent()) {
+            synchronized (byPeer) {
+                TcpLink existing = byPeer.get(expected.get());
+                if (existing != null && existing.isOpen()) {
+                    return existing;
+                }
+            }
         }
         Socket socket = new Socket();
         try {
@@ -154,16 +166,53 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
 
     private Link register(Socket socket, DataInputStream in, LinkHandshake.Established established) throws IOException {
         TcpLink link = new TcpLink(socket, in, established, config, listener);
-        links.add(link);
-        link.closed().whenComplete((reason, error) -> links.remove(link));
-        if (!open.get()) {
-            link.close();
-            throw new IOException("transport closed");
+        NodeId peer = established.peer();
+        TcpLink replaced = null;
+        synchronized (byPeer) {
+            if (!open.get()) {
+                link.discard();
+                throw new IOException("transport closed");
+            }
+            TcpLink existing = byPeer.get(peer);
+            if (existing != null && existing.isOpen()) {
+                if (!newOneWins(existing, link)) {
+                    LOG.log(System.Logger.Level.INFO, "event=link_duplicate_dropped transport=tcp peer={0} remote={1}",
+                            peer.shortName(), socket.getRemoteSocketAddress());
+                    link.discard();
+                    return existing;
+                }
+                replaced = existing;
+            }
+            byPeer.put(peer, link);
+            links.add(link);
+        }
+        link.closed().whenComplete((reason, error) -> {
+            links.remove(link);
+            synchronized (byPeer) {
+                byPeer.remove(peer, link);
+            }
+        });
+        if (replaced != null) {
+            LOG.log(System.Logger.Level.INFO, "event=link_replaced transport=tcp peer={0}", peer.shortName());
+            replaced.close();
         }
         LOG.log(System.Logger.Level.INFO, "event=link_up transport=tcp peer={0} remote={1}",
-                established.peer().shortName(), socket.getRemoteSocketAddress());
+                peer.shortName(), socket.getRemoteSocketAddress());
         link.start();
         return link;
+    }
+
+    /**
+     * One link per peer. When both nodes dial each other at once, each end sees two young links and both
+     * ends keep the same one: the lower handshake hash (equal on both ends). A new link next to an older
+     * one replaces it: the peer evidently lost the old one (restart, silent loss) before we noticed.
+     */
+    static boolean newOneWins(TcpLink existing, TcpLink candidate) {
+        boolean simultaneous = candidate.createdNanos() - existing.createdNanos() < DUPLICATE_WINDOW_NANOS;
+        if (!simultaneous) {
+            return true;
+        }
+        return java.util.Arrays.compareUnsigned(candidate.handshakeHash(), existing.handshakeHash()) < 0;
     }
 
     @Override
@@ -172,6 +221,9 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
             return;
         }
         closeQuietly(server);
+        synchronized (byPeer) {
+            byPeer.clear();
+        }
         for (Link link : links) {
             link.close();
         }

@@ -15,7 +15,9 @@ public interface Transport<A> extends AutoCloseable {
 
     /**
      * Dials {@code address} and runs the handshake. With {@code expected} present, a peer that proves any
-     * other identity is refused before this node reveals its own identity to it.
+     * other identity is refused before this node reveals its own identity to it, and an open link to that
+     * node is returned without dialling. A transport keeps one link per peer: when the dial races with an
+     * inbound link from the same node, the link that wins is returned.
      */
     Link connect(A address, Optional<NodeId> expected) throws IOException;
 
