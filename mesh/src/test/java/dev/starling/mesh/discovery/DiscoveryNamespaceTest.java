@@ -28,8 +28,15 @@ class DiscoveryNamespaceTest {
     record Line(String address, int port, long at) {
     }
 
+    /** What a probe printed besides discovery lines. */
+    static final class Node {
+        volatile String name;
+        final List<String> links = new CopyOnWriteArrayList<>();
+        final List<String> downs = new CopyOnWriteArrayList<>();
+    }
+
     @Test
-    void twoNodesFindEachOtherOverIpv4AndIpv6WithinThreeSecondsAndIgnoreThemselves() throws Exception {
+    void twoNodesFindEachOtherOverIpv4AndIpv6WithinThreeSecondsAndLinkWithProvenIdentities() throws Exception {
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
                 "needs root and iproute2 to create network namespaces");
         String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(100000, 999999));
@@ -56,8 +63,10 @@ class DiscoveryNamespaceTest {
             List<Line> seenByA = new CopyOnWriteArrayList<>();
             List<Line> seenByB = new CopyOnWriteArrayList<>();
             long[] ready = new long[2];
-            probes.add(probe(nsA, "sa", 7001, seenByA, ready, 0));
-            probes.add(probe(nsB, "sb", 7002, seenByB, ready, 1));
+            Node nodeA = new Node();
+            Node nodeB = new Node();
+            probes.add(probe(nsA, "sa", 7001, seenByA, ready, 0, nodeA));
+            probes.add(probe(nsB, "sb", 7002, seenByB, ready, 1, nodeB));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             while (System.nanoTime() < deadline && !(foundBoth(seenByA, 7002) && foundBoth(seenByB, 7001))) {
                 Thread.sleep(100);
@@ -76,6 +85,19 @@ class DiscoveryNamespaceTest {
             // Own beacons (looped back by the kernel) are never reported.
             assertThat(seenByA).allMatch(line -> line.port() == 7002);
             assertThat(seenByB).allMatch(line -> line.port() == 7001);
+
+            // Discovery led to a link whose handshake proved each node's key: A's link names B and vice versa.
+            while (System.nanoTime() < deadline && (nodeA.links.isEmpty() || nodeB.links.isEmpty())) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2500); // let duplicate dials (over IPv4 and IPv6, from both sides) settle
+            assertThat(nodeA.name).isNotNull().hasSize(52);
+            assertThat(nodeA.links).isNotEmpty().allMatch(l -> l.startsWith(nodeB.name + " "));
+            assertThat(nodeB.links).isNotEmpty().allMatch(l -> l.startsWith(nodeA.name + " "));
+            assertThat(Long.parseLong(nodeA.links.get(0).split(" ")[1])).isLessThan(bothReady + 4000);
+            // One link per pair remains at each end, however many dials raced.
+            assertThat(nodeA.links.size() - nodeA.downs.size()).isEqualTo(1);
+            assertThat(nodeB.links.size() - nodeB.downs.size()).isEqualTo(1);
         } finally {
             for (Process p : probes) {
                 p.destroyForcibly();
@@ -100,8 +122,8 @@ class DiscoveryNamespaceTest {
                 .mapToLong(Line::at).min().orElse(-1);
     }
 
-    private static Process probe(String ns, String nif, int port, List<Line> seen, long[] ready, int index)
-            throws IOException {
+    private static Process probe(String ns, String nif, int port, List<Line> seen, long[] ready, int index,
+                                 Node node) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", ns, java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), DiscoveryProbe.class.getName(), nif,
@@ -116,6 +138,12 @@ class DiscoveryNamespaceTest {
                     String[] parts = line.split(" ");
                     if (parts[0].equals("ready")) {
                         ready[index] = Long.parseLong(parts[1]);
+                    } else if (parts[0].equals("node")) {
+                        node.name = parts[1];
+                    } else if (parts[0].equals("link")) {
+                        node.links.add(parts[1] + " " + parts[2]);
+                    } else if (parts[0].equals("down")) {
+                        node.downs.add(parts[1] + " " + parts[2]);
                     } else if (parts[0].equals("peer")) {
                         seen.add(new Line(parts[1], Integer.parseInt(parts[2]), Long.parseLong(parts[3])));
                     }
