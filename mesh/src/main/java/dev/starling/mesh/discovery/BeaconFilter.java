@@ -84,7 +84,10 @@ final class BeaconFilter {
         if (!source.bucket.tryTake(now)) {
             return Outcome.RATE_LIMITED_SOURCE;
         }
-        boolean stale = source.lastAnnounced == Long.MIN_VALUE || now - source.lastSeen >= expiryNanos;
+        // Announce a new or returning source, a changed beacon, and an unchanged one again once per expiry
+        // period, so that a listener whose link to it was lost dials again.
+        boolean stale = source.lastAnnounced == Long.MIN_VALUE || now - source.lastSeen >= expiryNanos
+                || now - source.lastAnnounced >= expiryNanos;
         source.lastSeen = now;
         if (!stale && beacon.equals(source.announced)) {
             return Outcome.KNOWN;

@@ -1,5 +1,6 @@
 package dev.starling.mesh.discovery;
 
+import dev.starling.mesh.identity.NodeId;
 import dev.starling.mesh.link.Link;
 import dev.starling.mesh.link.Transport;
 import java.net.InetSocketAddress;
@@ -12,7 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * Turns discovered peers into links: dials each announced address through a transport, unless a link to
- * that address is open, a dial to it is in flight, or a dial to it failed within the cooldown. At most
+ * that address is open, a dial to it is in flight, or a dial to it failed within the cooldown. Once a dial
+ * proved which node listens at an address, later announcements of it expect that node, so the transport
+ * returns the open link to it (however it was made) instead of dialling again. At most
  * {@code maxInFlight} dials run at once; further announcements are skipped (discovery announces a peer
  * again after it expires). Memory is bounded: the failure table is cleared when it reaches its cap.
  * Thread-safe.
@@ -27,6 +30,8 @@ public final class DiscoveryDialer implements DiscoveryListener {
     private final long cooldownNanos;
     private final Set<InetSocketAddress> inFlight = new HashSet<>();
     private final Map<InetSocketAddress, Long> failedAt = new HashMap<>();
+    /** The node that answered at an address last time: later dials expect it, and reuse its open link. */
+    private final Map<InetSocketAddress, NodeId> knownAt = new HashMap<>();
 
     /**
      * @param openLinks the transport's open links (to skip addresses already linked)
@@ -66,9 +71,19 @@ public final class DiscoveryDialer implements DiscoveryListener {
 
     private void dial(InetSocketAddress address) {
         boolean ok = false;
+        Optional<NodeId> expected;
+        synchronized (this) {
+            expected = Optional.ofNullable(knownAt.get(address));
+        }
         try {
-            Link link = transport.connect(address, Optional.empty());
+            Link link = transport.connect(address, expected);
             ok = true;
+            synchronized (this) {
+                if (knownAt.size() >= MAX_FAILURES_REMEMBERED) {
+                    knownAt.clear();
+                }
+                knownAt.put(address, link.peer());
+            }
             LOG.log(System.Logger.Level.INFO, "event=discovered_peer_linked peer={0} remote={1}",
                     link.peer().shortName(), address);
         } catch (Exception e) {
@@ -84,6 +99,7 @@ public final class DiscoveryDialer implements DiscoveryListener {
                         failedAt.clear();
                     }
                     failedAt.put(address, System.nanoTime());
+                    knownAt.remove(address); // another node may have taken the address
                 }
             }
         }

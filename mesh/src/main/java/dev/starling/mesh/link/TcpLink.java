@@ -35,10 +35,12 @@ final class TcpLink implements Link {
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final byte[] handshakeHash;
-    private final long createdNanos = System.nanoTime();
     private volatile long lastSentNanos = System.nanoTime();
-    private Thread reader;
-    private Thread keepalive;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private final Object announceLock = new Object();
+    private boolean announced;
+    private volatile Thread reader;
+    private volatile Thread keepalive;
 
     TcpLink(Socket socket, DataInputStream in, LinkHandshake.Established established, LinkConfig config,
             LinkListener listener) throws IOException {
@@ -59,8 +61,12 @@ final class TcpLink implements Link {
         return handshakeHash.clone();
     }
 
-    long createdNanos() {
-        return createdNanos;
+    /**
+     * True when nothing arrived for 1.5 keepalive intervals: a healthy peer sends at least a keepalive per
+     * interval, so the link is probably half-open (the peer restarted or the path broke silently).
+     */
+    boolean isStale() {
+        return System.nanoTime() - lastReceivedNanos > config.keepaliveInterval().toNanos() * 3 / 2;
     }
 
     /**
@@ -84,12 +90,26 @@ final class TcpLink implements Link {
         closed.complete(CloseReason.LOCAL);
     }
 
-    /** Announces the link and starts its threads. */
-    void start() throws IOException {
-        socket.setSoTimeout((int) config.deadTimeout().toMillis());
+    /**
+     * Announces the link and starts its threads; false when it was closed before it could start (it lost
+     * duplicate resolution in the meantime), in which case the listener never hears of it.
+     */
+    boolean start() {
+        synchronized (announceLock) {
+            if (!open.get()) {
+                return false;
+            }
+            try {
+                socket.setSoTimeout((int) config.deadTimeout().toMillis());
+            } catch (IOException e) {
+                return false;
+            }
+            announced = true;
+        }
         listener.onLinkUp(this);
         reader = Thread.ofVirtual().name("mesh-link-read-" + peer.shortName()).start(this::readLoop);
         keepalive = Thread.ofVirtual().name("mesh-link-keepalive-" + peer.shortName()).start(this::keepaliveLoop);
+        return true;
     }
 
     @Override
@@ -161,6 +181,7 @@ final class TcpLink implements Link {
                 if (frame == null) {
                     break;
                 }
+                lastReceivedNanos = System.nanoTime();
                 switch (frame.type()) {
                     case DATA -> listener.onData(this, frame.body());
                     case KEEPALIVE -> { }
@@ -249,6 +270,13 @@ final class TcpLink implements Link {
         LOG.log(System.Logger.Level.INFO, "event=link_down transport=tcp peer={0} remote={1} reason={2}",
                 peer.shortName(), remote, reason);
         closed.complete(reason); // first, so that the transport's list of links is already up to date
+        boolean wasAnnounced;
+        synchronized (announceLock) {
+            wasAnnounced = announced;
+        }
+        if (!wasAnnounced) {
+            return;
+        }
         try {
             listener.onLinkDown(this, reason);
         } catch (RuntimeException e) {

@@ -30,9 +30,6 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
     private final LinkListener listener;
     private final ServerSocket server;
     private final Semaphore pendingHandshakes;
-    /** Links to one peer that came up within this of each other are a simultaneous dial, not a replacement. */
-    static final long DUPLICATE_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final java.util.Map<NodeId, TcpLink> byPeer = new java.util.HashMap<>();
     private final AtomicBoolean open = new AtomicBoolean(true);
@@ -198,18 +195,27 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
         }
         LOG.log(System.Logger.Level.INFO, "event=link_up transport=tcp peer={0} remote={1}",
                 peer.shortName(), socket.getRemoteSocketAddress());
-        link.start();
+        if (!link.start()) {
+            // Replaced by a racing link to the same peer before it started: hand out the winner.
+            synchronized (byPeer) {
+                TcpLink winner = byPeer.get(peer);
+                if (winner != null && winner.isOpen()) {
+                    return winner;
+                }
+            }
+            throw new IOException("link to " + peer.shortName() + " closed while it was being set up");
+        }
         return link;
     }
 
     /**
-     * One link per peer. When both nodes dial each other at once, each end sees two young links and both
-     * ends keep the same one: the lower handshake hash (equal on both ends). A new link next to an older
-     * one replaces it: the peer evidently lost the old one (restart, silent loss) before we noticed.
+     * One link per peer. Both ends must pick the same link without talking, so the rule depends only on what
+     * both ends share: keep the link with the lower Noise handshake hash (equal at both ends). The exception
+     * is an existing link that has gone quiet ({@link TcpLink#isStale()}): the peer evidently lost it
+     * (restart, silent path loss) and dialled again, so the new link replaces it.
      */
     static boolean newOneWins(TcpLink existing, TcpLink candidate) {
-        boolean simultaneous = candidate.createdNanos() - existing.createdNanos() < DUPLICATE_WINDOW_NANOS;
-        if (!simultaneous) {
+        if (existing.isStale()) {
             return true;
         }
         return java.util.Arrays.compareUnsigned(candidate.handshakeHash(), existing.handshakeHash()) < 0;

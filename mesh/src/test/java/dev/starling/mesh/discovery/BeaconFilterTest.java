@@ -31,7 +31,7 @@ class BeaconFilterTest {
     }
 
     @Test
-    void aPeerIsAnnouncedOnceThenAgainOnlyAfterExpiryOrChange() throws Exception {
+    void aPeerIsAnnouncedWhenNewChangedOrOncePerExpiryPeriod() throws Exception {
         BeaconFilter filter = filter();
         InetAddress peer = address(2);
         Beacon beacon = new Beacon(7002, token(1));
@@ -41,7 +41,10 @@ class BeaconFilterTest {
         }
         assertThat(filter.count(BeaconFilter.Outcome.KNOWN)).isEqualTo(4);
         assertThat(offer(filter, peer, new Beacon(7002, token(2)), 6 * SECOND)).as("rotated token").isTrue();
-        assertThat(offer(filter, peer, new Beacon(7002, token(2)), 30 * SECOND)).as("back after expiry").isTrue();
+        assertThat(offer(filter, peer, new Beacon(7002, token(2)), 7 * SECOND)).isFalse();
+        assertThat(offer(filter, peer, new Beacon(7002, token(2)), 16 * SECOND)).as("reminder each expiry period").isTrue();
+        assertThat(offer(filter, peer, new Beacon(7002, token(2)), 17 * SECOND)).isFalse();
+        assertThat(offer(filter, peer, new Beacon(7002, token(2)), 40 * SECOND)).as("back after expiry").isTrue();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.starling.mesh.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.starling.mesh.identity.NodeIdentity;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -10,11 +11,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** One link per peer: simultaneous dials settle on the same link at both ends; a newer link replaces a stale one. */
+/** One link per peer: simultaneous dials settle on the same link at both ends; a new link replaces a quiet one. */
 class DuplicateLinkTest {
     @Test
     void simultaneousDialsSettleOnOneLinkAtBothEnds() throws Exception {
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 10; round++) {
             NodeIdentity alice = NodeIdentity.generate();
             NodeIdentity bob = NodeIdentity.generate();
             Recorder aliceEvents = new Recorder();
@@ -50,11 +51,13 @@ class DuplicateLinkTest {
         NodeIdentity alice = NodeIdentity.generate();
         NodeIdentity bob = NodeIdentity.generate();
         Recorder aliceEvents = new Recorder();
-        try (TcpTransport a = TcpTransport.start(alice, LinkConfig.defaults(), LinkHandshakeTest.LOOPBACK, aliceEvents);
+        LinkConfig config = LinkConfig.defaults().withTimers(Duration.ofMillis(200), Duration.ofSeconds(30));
+        try (TcpTransport a = TcpTransport.start(alice, config, LinkHandshakeTest.LOOPBACK, aliceEvents);
              RawPeer stale = RawPeer.handshaken(a.port(), bob, Optional.of(alice.nodeId()))) {
             Link old = aliceEvents.nextUp();
-            // Bob "restarts" and his old connection is silently gone; Alice has not noticed yet.
-            Thread.sleep(TcpTransport.DUPLICATE_WINDOW_NANOS / 1_000_000 + 100);
+            // Bob "restarts" and his old connection is silently gone; Alice's dead-link timeout (30 s) has not
+            // fired yet, but the link has been quiet for more than 1.5 keepalive intervals.
+            Thread.sleep(500);
             try (TcpTransport b = TcpTransport.start(bob, LinkConfig.defaults(), LinkHandshakeTest.LOOPBACK, new Recorder())) {
                 Link fresh = b.connect(LinkHandshakeTest.at(a), Optional.of(alice.nodeId()));
                 Link atAlice = aliceEvents.nextUp();
