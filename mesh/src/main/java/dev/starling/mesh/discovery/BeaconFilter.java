@@ -39,6 +39,8 @@ final class BeaconFilter {
     private final Map<InetAddress, Source> sources = new HashMap<>();
     private final long expiryNanos;
     private final Map<Outcome, Long> counts = new java.util.EnumMap<>(Outcome.class);
+    private long droppedAtLastReport;
+    private long lastReport;
 
     BeaconFilter(DiscoveryConfig config, Predicate<Beacon> own, long nowNanos) {
         this.config = config;
@@ -115,6 +117,28 @@ final class BeaconFilter {
 
     long count(Outcome outcome) {
         return counts.getOrDefault(outcome, 0L);
+    }
+
+    /** Datagrams dropped so far: malformed, over a rate limit, or from a source beyond the table. */
+    long dropped() {
+        return count(Outcome.MALFORMED) + count(Outcome.RATE_LIMITED_TOTAL) + count(Outcome.RATE_LIMITED_SOURCE)
+                + count(Outcome.TOO_MANY_SOURCES) + count(Outcome.RATE_LIMITED_ANNOUNCE);
+    }
+
+    /**
+     * A line for the operator's log when datagrams were dropped since the last report, at most once per
+     * {@code minimumGapNanos} (a flood is logged, but does not flood the log).
+     */
+    Optional<String> dropReport(long now, long minimumGapNanos) {
+        long dropped = dropped();
+        if (dropped == droppedAtLastReport || now - lastReport < minimumGapNanos) {
+            return Optional.empty();
+        }
+        String line = "dropped=" + (dropped - droppedAtLastReport) + " sources=" + sources.size() + " "
+                + String.join(" ", summary());
+        droppedAtLastReport = dropped;
+        lastReport = now;
+        return Optional.of(line);
     }
 
     /** Counts for logs: only non-zero ones. */

@@ -195,6 +195,8 @@ public final class Discovery implements AutoCloseable {
             Optional<Beacon> beacon;
             synchronized (filter) {
                 beacon = filter.accept(packet.getAddress(), packet.getData(), packet.getOffset(), packet.getLength(), now);
+                filter.dropReport(now, TimeUnit.SECONDS.toNanos(10)).ifPresent(report -> LOG.log(
+                        System.Logger.Level.WARNING, "event=discovery_beacons_dropped {0}", report));
                 if (now - lastSummary > TimeUnit.MINUTES.toNanos(1)) {
                     filter.expire(now);
                     LOG.log(System.Logger.Level.DEBUG, "event=discovery_stats sources={0} {1}",

@@ -18,6 +18,7 @@ final class CipherState {
 
     private byte[] key;
     private long nonce;
+    private boolean destroyed;
 
     CipherState() {
     }
@@ -27,7 +28,9 @@ final class CipherState {
     }
 
     void initializeKey(byte[] newKey) {
-        wipe();
+        if (key != null) {
+            Arrays.fill(key, (byte) 0);
+        }
         key = newKey == null ? null : newKey.clone();
         nonce = 0;
     }
@@ -41,6 +44,7 @@ final class CipherState {
     }
 
     byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws NoiseException {
+        checkNotDestroyed();
         if (key == null) {
             return plaintext.clone();
         }
@@ -54,6 +58,7 @@ final class CipherState {
     }
 
     byte[] decryptWithAd(byte[] ad, byte[] ciphertext, int offset, int length) throws NoiseException {
+        checkNotDestroyed();
         if (key == null) {
             return Arrays.copyOfRange(ciphertext, offset, offset + length);
         }
@@ -86,9 +91,17 @@ final class CipherState {
         return written == out.length ? out : Arrays.copyOf(out, written);
     }
 
+    /** Zeroes the key; every later use fails (never falls back to the keyless pass-through). */
     void wipe() {
         if (key != null) {
             Arrays.fill(key, (byte) 0);
+        }
+        destroyed = true;
+    }
+
+    private void checkNotDestroyed() throws NoiseException {
+        if (destroyed) {
+            throw new NoiseException("cipher state wiped");
         }
     }
 

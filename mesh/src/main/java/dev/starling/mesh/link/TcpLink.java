@@ -87,6 +87,8 @@ final class TcpLink implements Link {
         } catch (IOException ignored) {
             // nothing more to do
         }
+        send.wipe();
+        receive.wipe(); // never started: no reader uses it
         closed.complete(CloseReason.LOCAL);
     }
 
@@ -187,6 +189,7 @@ final class TcpLink implements Link {
                     case KEEPALIVE -> { }
                     case CLOSE -> {
                         shutdown(CloseReason.PEER_CLOSED, false);
+                        receive.wipe();
                         return;
                     }
                 }
@@ -213,6 +216,7 @@ final class TcpLink implements Link {
         }
         shutdown(reason, reason == CloseReason.PROTOCOL_ERROR || reason == CloseReason.AUTHENTICATION_FAILED
                 || reason == CloseReason.TIMEOUT);
+        receive.wipe(); // only this thread uses the receive cipher
     }
 
     private void keepaliveLoop() {
@@ -263,6 +267,12 @@ final class TcpLink implements Link {
             socket.close();
         } catch (IOException ignored) {
             // nothing more to do
+        }
+        writeLock.lock(); // a writer blocked on the closed socket fails promptly
+        try {
+            send.wipe();
+        } finally {
+            writeLock.unlock();
         }
         if (keepalive != null) {
             keepalive.interrupt();

@@ -94,6 +94,24 @@ class BeaconFilterTest {
     }
 
     @Test
+    void aFloodIsReportedForTheLogAtMostOncePerGap() throws Exception {
+        BeaconFilter filter = filter();
+        long gap = 10 * SECOND;
+        assertThat(filter.dropReport(0, gap)).isEmpty();
+        int reports = 0;
+        for (int i = 0; i < 50_000; i++) {
+            long now = i * SECOND / 1000; // 50 s of 1,000 junk datagrams a second
+            filter.accept(address(5), new byte[3], 0, 3, now);
+            if (filter.dropReport(now, gap).isPresent()) {
+                reports++;
+            }
+        }
+        assertThat(reports).isBetween(4, 6);
+        assertThat(filter.dropReport(60 * SECOND, gap)).get().asString().contains("dropped=").contains("malformed=");
+        assertThat(filter.dropReport(80 * SECOND, gap)).as("nothing new dropped").isEmpty();
+    }
+
+    @Test
     void malformedDatagramsAreCountedAndDropped() throws Exception {
         BeaconFilter filter = filter();
         byte[] junk = new byte[25];
