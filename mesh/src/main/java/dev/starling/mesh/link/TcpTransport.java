@@ -99,8 +99,11 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
             socket.connect(address, (int) config.handshakeTimeout().toMillis());
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             LinkHandshake.Established established;
-            try (Watchdog ignored = new Watchdog(socket, config)) {
+            Watchdog watchdog = new Watchdog(socket, config);
+            try {
                 established = LinkHandshake.initiate(keys, in, socket.getOutputStream(), expected);
+            } finally {
+                watchdog.close();
             }
             return register(socket, in, established);
         } catch (HandshakeException e) {
@@ -146,8 +149,11 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
             socket.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             LinkHandshake.Established established;
-            try (Watchdog ignored = new Watchdog(socket, config)) {
+            Watchdog watchdog = new Watchdog(socket, config);
+            try {
                 established = LinkHandshake.respond(keys, in, socket.getOutputStream());
+            } finally {
+                watchdog.close();
             }
             register(socket, in, established);
         } catch (HandshakeException e) {
@@ -244,7 +250,7 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
     }
 
     /** Closes the socket if the handshake has not finished within the handshake timeout. */
-    private static final class Watchdog implements AutoCloseable {
+    private static final class Watchdog {
         private final Thread thread;
         private volatile boolean done;
 
@@ -263,8 +269,7 @@ public final class TcpTransport implements Transport<InetSocketAddress> {
             });
         }
 
-        @Override
-        public void close() {
+        void close() {
             done = true;
             thread.interrupt();
         }

@@ -16,7 +16,7 @@ class BeaconFuzzTest {
     void datagramsParseExactlyOrAreRefused(byte[] datagram) throws UnknownHostException {
         Optional<Beacon> beacon = Beacon.parse(datagram, 0, datagram.length);
         beacon.ifPresent(b -> assertThat(b.encode()).isEqualTo(datagram));
-        byte[] source = {10, 0, 0, (byte) (datagram.length == 0 ? 0 : datagram[0])};
+        byte[] source = {10, 0, 0, datagram.length == 0 ? 0 : datagram[0]};
         now += 1_000_000;
         filter.accept(InetAddress.getByAddress(source), datagram, 0, datagram.length, now);
         assertThat(filter.sourceCount()).isLessThanOrEqualTo(DiscoveryConfig.defaults().maxSources());

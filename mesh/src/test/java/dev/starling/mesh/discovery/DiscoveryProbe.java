@@ -49,7 +49,7 @@ public final class DiscoveryProbe {
                         + peer.linkAddress().getPort() + " " + System.currentTimeMillis());
                 dialer.onPeer(peer);
             })) {
-                print("ready " + System.currentTimeMillis());
+                print("ready " + System.currentTimeMillis() + " " + discovery);
                 Thread.sleep(Long.parseLong(args[2]));
             }
         }

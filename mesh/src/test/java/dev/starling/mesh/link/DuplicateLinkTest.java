@@ -55,6 +55,8 @@ class DuplicateLinkTest {
         try (TcpTransport a = TcpTransport.start(alice, config, LinkHandshakeTest.LOOPBACK, aliceEvents);
              RawPeer stale = RawPeer.handshaken(a.port(), bob, Optional.of(alice.nodeId()))) {
             Link old = aliceEvents.nextUp();
+            assertThat(old.peer()).isEqualTo(bob.nodeId());
+            assertThat(stale.established.peer()).isEqualTo(alice.nodeId());
             // Bob "restarts" and his old connection is silently gone; Alice's dead-link timeout (30 s) has not
             // fired yet, but the link has been quiet for more than 1.5 keepalive intervals.
             Thread.sleep(500);

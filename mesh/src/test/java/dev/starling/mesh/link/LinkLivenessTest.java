@@ -36,6 +36,7 @@ class LinkLivenessTest {
         NodeIdentity alice = NodeIdentity.generate();
         try (TcpTransport a = TcpTransport.start(alice, FAST, LinkHandshakeTest.LOOPBACK, events);
              RawPeer silent = RawPeer.handshaken(a.port(), NodeIdentity.generate(), Optional.of(alice.nodeId()))) {
+            assertThat(silent.established.peer()).isEqualTo(alice.nodeId());
             events.nextUp();
             long start = System.nanoTime();
             // The raw peer keeps the TCP connection open but never sends a keepalive.
