@@ -40,6 +40,8 @@ public final class MegolmException extends RuntimeException {
         UNSOLICITED_FORWARD,
         /** A forwarded room key from a device that is not one of our own verified devices. */
         UNTRUSTED_FORWARDER,
+        /** A room key for a known session ID came from another sender key than the session's. */
+        SESSION_CONFLICT,
         /** The stored session state cannot be read (wrong version or corrupt). */
         BAD_STATE
     }
