@@ -92,24 +92,51 @@ public final class GroupSessions {
             throw new MegolmException(Problem.MALFORMED_EVENT, "the session key is for another session than "
                     + sessionId);
         }
-        List<String> chain = new ArrayList<>();
-        JsonNode given = content.get("forwarding_curve25519_key_chain");
-        if (given != null) {
-            if (!given.isArray()) {
-                throw new MegolmException(Problem.MALFORMED_EVENT, "forwarding_curve25519_key_chain is not an array");
-            }
-            for (JsonNode k : given) {
-                if (!k.isTextual()) {
-                    throw new MegolmException(Problem.MALFORMED_EVENT, "the forwarding chain holds a non-string");
-                }
-                chain.add(k.textValue());
-            }
-        }
+        List<String> chain = stringList(content.get("forwarding_curve25519_key_chain"));
         chain.add(event.senderCurve25519Key());
         KnownGroupSession known = offer(new KnownGroupSession(session, roomId, senderKey,
                 text(content, "sender_claimed_ed25519_key"), chain));
         requests.answer(roomId, sessionId);
         return known;
+    }
+
+    /**
+     * Imports a room key restored from our key backup (the decrypted {@code session_data}: {@code algorithm},
+     * {@code sender_key}, {@code session_key} (an export), {@code sender_claimed_keys},
+     * {@code forwarding_curve25519_key_chain}). The caller has checked the backup's {@code auth_data} against
+     * a key it trusts; the session is not direct.
+     *
+     * @throws MegolmException {@code MALFORMED_EVENT} or a session key problem
+     */
+    public KnownGroupSession importBackedUp(String roomId, String sessionId, ObjectNode backedUp) {
+        requireMegolm(backedUp);
+        InboundGroupSession session = InboundGroupSession.importExported(text(backedUp, "session_key"));
+        if (!session.sessionId().equals(sessionId)) {
+            throw new MegolmException(Problem.MALFORMED_EVENT, "the backed-up key is for another session than "
+                    + sessionId);
+        }
+        List<String> chain = new ArrayList<>(stringList(backedUp.get("forwarding_curve25519_key_chain")));
+        String claimed = text(backedUp.path("sender_claimed_keys"), "ed25519");
+        // A backed-up key is never treated as direct: mark it with the backup as its last hop.
+        chain.add("backup");
+        return offer(new KnownGroupSession(session, roomId, text(backedUp, "sender_key"), claimed, chain));
+    }
+
+    private static List<String> stringList(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isMissingNode()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new MegolmException(Problem.MALFORMED_EVENT, "forwarding_curve25519_key_chain is not an array");
+        }
+        for (JsonNode k : node) {
+            if (!k.isTextual()) {
+                throw new MegolmException(Problem.MALFORMED_EVENT, "the forwarding chain holds a non-string");
+            }
+            out.add(k.textValue());
+        }
+        return out;
     }
 
     /** Keeps the better of the known and the offered session: the one that decrypts from an earlier index. */

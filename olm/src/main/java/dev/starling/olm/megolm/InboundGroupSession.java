@@ -237,6 +237,12 @@ public final class InboundGroupSession {
         return new InboundGroupSession(ratchets[0], ratchets[1], verifyKey, in.get() == 1);
     }
 
+    /** Overwrites both ratchets; the session is unusable afterwards. */
+    public void wipe() {
+        initial.wipe();
+        latest.wipe();
+    }
+
     @Override
     public String toString() {
         return "InboundGroupSession[" + sessionId + " from " + firstKnownIndex() + "]";

@@ -152,6 +152,24 @@ class GroupSessionTest {
         problem(Problem.MALFORMED_BASE64, () -> InboundGroupSession.importExported("@@@"));
     }
 
+    @Test
+    void toStringsShowNoSecretsAndWipeClearsState() {
+        OutboundGroupSession out = OutboundGroupSession.create(RANDOM);
+        InboundGroupSession in = out.toInbound();
+        String ratchet = Base64s.encode(Arrays.copyOfRange(out.toBytes(), 6, 6 + MegolmRatchet.BYTES));
+        for (Object o : new Object[] {out, in, MegolmRatchet.of(new byte[MegolmRatchet.BYTES], 5),
+                SessionKeys.parseSigned(out.sessionKey()), MegolmMessage.parse(Base64s.decode(out.encrypt(bytes(SECRET))))}) {
+            assertThat(o.toString()).doesNotContain(ratchet.substring(0, 16)).doesNotContain(SECRET)
+                    .doesNotContain(out.sessionKey().substring(8, 40));
+        }
+        byte[] before = in.toBytes();
+        in.wipe();
+        assertThat(Arrays.copyOfRange(in.toBytes(), 6, 6 + MegolmRatchet.BYTES)).containsOnly(0);
+        assertThat(before).isNotEqualTo(in.toBytes());
+        out.wipe();
+        assertThat(Arrays.copyOfRange(out.toBytes(), 6, out.toBytes().length)).containsOnly(0);
+    }
+
     private static byte[] withVersion(byte[] raw, int version) {
         byte[] copy = raw.clone();
         copy[0] = (byte) version;
