@@ -71,6 +71,11 @@ public final class InboundGroupSession {
         return sessionId;
     }
 
+    /** The session's public Ed25519 key (its ID as a key). */
+    VerifyKey signingKeyForTests() {
+        return signingKey;
+    }
+
     /** The first index this session can decrypt. */
     public long firstKnownIndex() {
         return initial.index();

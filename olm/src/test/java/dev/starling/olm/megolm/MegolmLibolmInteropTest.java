@@ -82,6 +82,39 @@ class MegolmLibolmInteropTest {
     }
 
     @Test
+    void ratchetJumpsAndWrapAroundMatchLibolm() {
+        // Sessions imported at a chosen index (exports carry no signature), exported by both sides further on.
+        int[][] cases = {
+            {0, 1}, {0, 255}, {0, 256}, {0, 0xFFFF}, {0, 0x10000}, {0, 0x01000000}, {0, 0x7FFF_FFFF},
+            {0x00FF_FFFF, 0x0100_0000}, {0x12345678, 0x12345678 + 0x10203}, {0xFFFF_FF00, 0x0000_0100},
+            {0xFFFF_FFF0, 5}, {0xFF00_0000, 0x00FF_FFFF}, {0x8000_0001, 0}, {0xFFFF_FFFF, 0}, {0x8000_0000, 0x8000_0000},
+        };
+        for (int[] c : cases) {
+            byte[] random = new byte[OutboundGroupSession.RANDOM_BYTES];
+            RANDOM.nextBytes(random);
+            OutboundGroupSession source = OutboundGroupSession.fromRandom(random);
+            MegolmRatchet ratchet = MegolmRatchet.of(java.util.Arrays.copyOf(random, MegolmRatchet.BYTES), c[0]);
+            String export = SessionKeys.exported(ratchet, InboundGroupSession.fromSessionKey(source.sessionKey())
+                    .signingKeyForTests());
+            InboundGroupSession java = InboundGroupSession.importExported(export);
+            JsonNode imported = libolm.call(op("megolm_inbound_import").put("exported", export));
+            assertThat(imported.get("first_known_index").asLong()).isEqualTo(Integer.toUnsignedLong(c[0]));
+            String theirs = libolm.call(op("megolm_export").put("handle", imported.get("handle").asText())
+                    .put("index", Integer.toUnsignedLong(c[1]))).get("exported").asText();
+            assertThat(java.export(Integer.toUnsignedLong(c[1])))
+                    .as("from %08x to %08x", c[0], c[1]).isEqualTo(theirs);
+        }
+        // 2^31 ahead counts as before, on both sides.
+        OutboundGroupSession source = OutboundGroupSession.create(RANDOM);
+        String export = source.toInbound().exportAtFirstKnownIndex();
+        JsonNode imported = libolm.call(op("megolm_inbound_import").put("exported", export));
+        assertThat(libolm.send(op("megolm_export").put("handle", imported.get("handle").asText())
+                .put("index", 0x8000_0000L)).get("error").asText()).contains("UNKNOWN_MESSAGE_INDEX");
+        GroupSessionTest.problem(MegolmException.Problem.UNKNOWN_MESSAGE_INDEX,
+                () -> InboundGroupSession.importExported(export).export(0x8000_0000L));
+    }
+
+    @Test
     void libolmRefusesWhatJavaRefuses() {
         OutboundGroupSession out = OutboundGroupSession.create(RANDOM);
         String early = out.encrypt("early".getBytes(StandardCharsets.UTF_8));
