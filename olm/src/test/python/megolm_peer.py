@@ -70,6 +70,9 @@ def handle(req):
         s = objects[req["handle"]]
         return {"v2": s.calculate_mac_fixed_base64(req["input"], req["info"]),
                 "legacy": s.calculate_mac(req["input"], req["info"])}
+    if op == "pk_sign":
+        signing = olm.PkSigning(bytes.fromhex(req["seed_hex"]))
+        return {"public_key": signing.public_key, "signature": signing.sign(req["message"])}
     raise ValueError("unknown op " + op)
 
 

@@ -50,6 +50,20 @@ public final class KeyRequests {
         return Optional.ofNullable(pending.get(key(roomId, sessionId)));
     }
 
+    /**
+     * Cancels the pending request for this session; returns the {@code m.room_key_request} cancellation
+     * content to send, if one was pending.
+     */
+    public Optional<ObjectNode> cancel(String roomId, String sessionId) {
+        return answer(roomId, sessionId).map(request -> {
+            ObjectNode content = JsonNodeFactory.instance.objectNode();
+            content.put("action", "request_cancellation");
+            content.put("request_id", request.requestId());
+            content.put("requesting_device_id", ourDeviceId);
+            return content;
+        });
+    }
+
     /** Marks the request answered (or cancelled); returns it if it was pending. */
     public Optional<Request> answer(String roomId, String sessionId) {
         return Optional.ofNullable(pending.remove(key(roomId, sessionId)));

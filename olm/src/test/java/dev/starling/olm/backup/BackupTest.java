@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.olm.testing.Vectors;
+import dev.starling.olm.testing.MegolmTestVectors;
 import dev.starling.protocol.crypto.Base64s;
 import dev.starling.protocol.crypto.SigningKey;
 import dev.starling.protocol.id.KeyId;
@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Test;
 
 /** Key backup: libolm's PkEncryption vector, round trips, the recovery key and auth_data, and refusals. */
 class BackupTest {
-    private static final JsonNode V = Vectors.get("pk_backup");
+    private static final JsonNode V = MegolmTestVectors.get("pk_backup");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Test
     void pkEncryptionReproducesTheLibolmVector() {
-        BackupKey key = BackupKey.fromPrivateKey(Vectors.hex(V, "private_key_hex"));
+        BackupKey key = BackupKey.fromPrivateKey(MegolmTestVectors.hex(V, "private_key_hex"));
         assertThat(key.publicKey()).isEqualTo(V.get("public_key").asText());
         PkEncryption.Encrypted encrypted = PkEncryption.encrypt(Base64s.decode(key.publicKey()),
-                V.get("plaintext").asText().getBytes(StandardCharsets.UTF_8), Vectors.hex(V, "ephemeral_random_hex"));
+                V.get("plaintext").asText().getBytes(StandardCharsets.UTF_8), MegolmTestVectors.hex(V, "ephemeral_random_hex"));
         assertThat(encrypted.ephemeral()).isEqualTo(V.get("ephemeral").asText());
         assertThat(encrypted.ciphertext()).isEqualTo(V.get("ciphertext").asText());
         assertThat(encrypted.mac()).isEqualTo(V.get("mac").asText());
@@ -33,7 +33,7 @@ class BackupTest {
 
     @Test
     void decryptsTheLibolmVector() {
-        BackupKey key = BackupKey.fromPrivateKey(Vectors.hex(V, "private_key_hex"));
+        BackupKey key = BackupKey.fromPrivateKey(MegolmTestVectors.hex(V, "private_key_hex"));
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.put("ephemeral", V.get("ephemeral").asText());
         data.put("ciphertext", V.get("ciphertext").asText());
@@ -89,7 +89,7 @@ class BackupTest {
 
     @Test
     void recoveryKeyRoundTripsInGroupsOfFour() {
-        byte[] secret = Vectors.hex(V, "private_key_hex");
+        byte[] secret = MegolmTestVectors.hex(V, "private_key_hex");
         String recovery = RecoveryKey.encode(secret);
         assertThat(recovery).matches("E[s-z][A-Za-z0-9]{2}( [1-9A-HJ-NP-Za-km-z]{4})*( [1-9A-HJ-NP-Za-km-z]{1,4})?");
         assertThat(RecoveryKey.decode(recovery)).isEqualTo(secret);

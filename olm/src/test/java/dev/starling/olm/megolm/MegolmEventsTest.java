@@ -131,6 +131,12 @@ class MegolmEventsTest {
         assertThat(event.claimedEd25519Key()).isEqualTo(ALICE_ED);
         // The request is answered: a second forward is unsolicited.
         problem(Problem.UNSOLICITED_FORWARD, () -> mine.acceptForwardedRoomKey(forward, requests, (u, k) -> true));
+        // A cancelled request no longer admits a forward either.
+        GroupSessions third = new GroupSessions("@bob:example.org");
+        requests.request(ROOM, ALICE_CURVE, outbound.sessionId());
+        assertThat(requests.cancel(ROOM, outbound.sessionId()).orElseThrow().get("action").asText())
+                .isEqualTo("request_cancellation");
+        problem(Problem.UNSOLICITED_FORWARD, () -> third.acceptForwardedRoomKey(forward, requests, (u, k) -> true));
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.starling.olm.testing.Vectors;
+import dev.starling.olm.testing.MegolmTestVectors;
 import dev.starling.protocol.crypto.Base64s;
 
 /**
@@ -14,12 +14,12 @@ import dev.starling.protocol.crypto.Base64s;
  * byte), or raw fuzzed bytes.
  */
 class MegolmParsingFuzzTest {
-    private static final String SESSION_KEY = Vectors.get("megolm").get("session_key_v2_signed").asText();
+    private static final String SESSION_KEY = MegolmTestVectors.get("megolm").get("session_key_v2_signed").asText();
     private static final byte[] MESSAGE = Base64s.decode(
-            Vectors.get("megolm").get("messages").get(1).get("ciphertext").asText());
+            MegolmTestVectors.get("megolm").get("messages").get(1).get("ciphertext").asText());
     private static final byte[] SIGNED_KEY = Base64s.decode(SESSION_KEY);
     private static final byte[] EXPORT = Base64s.decode(
-            Vectors.get("megolm").get("exported_at_index_1_v1").asText());
+            MegolmTestVectors.get("megolm").get("exported_at_index_1_v1").asText());
 
     @FuzzTest(maxDuration = "60s")
     void parsingRefusesOnlyWithMegolmException(FuzzedDataProvider data) {

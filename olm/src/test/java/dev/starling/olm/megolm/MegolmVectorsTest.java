@@ -3,17 +3,17 @@ package dev.starling.olm.megolm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.starling.olm.testing.Vectors;
+import dev.starling.olm.testing.MegolmTestVectors;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** libolm 3.2.13's Megolm vector, byte for byte. */
 class MegolmVectorsTest {
-    private static final JsonNode V = Vectors.get("megolm");
+    private static final JsonNode V = MegolmTestVectors.get("megolm");
 
     @Test
     void outboundSessionReproducesSessionIdSessionKeyAndMessages() {
-        OutboundGroupSession session = OutboundGroupSession.fromRandom(Vectors.hex(V, "outbound_random_hex"));
+        OutboundGroupSession session = OutboundGroupSession.fromRandom(MegolmTestVectors.hex(V, "outbound_random_hex"));
         assertThat(session.sessionId()).isEqualTo(V.get("session_id").asText());
         assertThat(session.sessionKey()).isEqualTo(V.get("session_key_v2_signed").asText());
         for (JsonNode m : V.get("messages")) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.olm.testing.Vectors;
+import dev.starling.olm.testing.MegolmTestVectors;
 import dev.starling.protocol.crypto.Base64s;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /** SAS against libolm's vector, the emoji and decimal conversions, MACs, the commitment and refusals. */
 class SasTest {
-    private static final JsonNode V = Vectors.get("sas");
+    private static final JsonNode V = MegolmTestVectors.get("sas");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Test
     void reproducesLibolmsKeysSasBytesAndMacs() {
-        Sas alice = Sas.fromPrivateKey(Vectors.hex(V, "alice_random_hex"));
-        Sas bob = Sas.fromPrivateKey(Vectors.hex(V, "bob_random_hex"));
+        Sas alice = Sas.fromPrivateKey(MegolmTestVectors.hex(V, "alice_random_hex"));
+        Sas bob = Sas.fromPrivateKey(MegolmTestVectors.hex(V, "bob_random_hex"));
         assertThat(alice.publicKey()).isEqualTo(V.get("alice_pubkey").asText());
         assertThat(bob.publicKey()).isEqualTo(V.get("bob_pubkey").asText());
         alice.setTheirKey(bob.publicKey());

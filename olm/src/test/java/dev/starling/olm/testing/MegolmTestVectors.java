@@ -8,10 +8,10 @@ import java.io.UncheckedIOException;
 import java.util.HexFormat;
 
 /** The libolm vectors in {@code libolm_vectors.json} (a copy of {@code shared/vectors}). */
-public final class Vectors {
+public final class MegolmTestVectors {
     private static final JsonNode ALL = load();
 
-    private Vectors() {
+    private MegolmTestVectors() {
     }
 
     public static JsonNode get(String name) {
@@ -23,7 +23,7 @@ public final class Vectors {
     }
 
     private static JsonNode load() {
-        try (InputStream in = Vectors.class.getResourceAsStream("/libolm_vectors.json")) {
+        try (InputStream in = MegolmTestVectors.class.getResourceAsStream("/libolm_vectors.json")) {
             return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
