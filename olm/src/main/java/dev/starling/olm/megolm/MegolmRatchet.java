@@ -1,8 +1,9 @@
 package dev.starling.olm.megolm;
 
-import dev.starling.olm.crypto.Hmac;
 import dev.starling.olm.crypto.Secrets;
-import java.util.Arrays;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * The Megolm ratchet: four 32-byte parts R0..R3 and a 32-bit counter (spec: "Megolm" in the olm repository's
@@ -101,10 +102,16 @@ public final class MegolmRatchet {
     }
 
     private void rehash(int from, int to) {
-        byte[] key = Arrays.copyOfRange(data, from * PART_BYTES, (from + 1) * PART_BYTES);
-        byte[] next = Hmac.sha256(key, SEEDS[to]);
+        // BouncyCastle's HMac directly: a jump makes up to 1,024 of these, and a JCE Mac lookup per call
+        // would dominate. The HMAC output is exactly one part (32 bytes).
+        HMac hmac = new HMac(new SHA256Digest());
+        hmac.init(new KeyParameter(data, from * PART_BYTES, PART_BYTES));
+        hmac.update(SEEDS[to], 0, 1);
+        byte[] next = new byte[PART_BYTES];
+        hmac.doFinal(next, 0);
         System.arraycopy(next, 0, data, to * PART_BYTES, PART_BYTES);
-        Secrets.wipe(key, next);
+        Secrets.wipe(next);
+        hmac.reset();
     }
 
     /** Overwrites the ratchet bytes with zeros. */
