@@ -93,4 +93,46 @@ class SecretStorageKeyTest {
                         .isEqualTo(SecretStorageException.Problem.BAD_LENGTH));
         assertThat(key.toString()).isEqualTo("SecretStorageKey[secret]");
     }
+
+    @Test
+    void keyDescriptionsAndPassphrasesThatCannotBeUsedAreRefused() {
+        SecretStorageKey key = SecretStorageKey.generate(RANDOM);
+        // iv and mac are optional: without them the key is assumed valid.
+        key.checkAgainst(JsonNodeFactory.instance.objectNode().put("algorithm", SecretStorageKey.ALGORITHM));
+        assertThatThrownBy(() -> key.checkAgainst(JsonNodeFactory.instance.objectNode().put("algorithm", "other")))
+                .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                        .isEqualTo(SecretStorageException.Problem.UNSUPPORTED_ALGORITHM));
+        ObjectNode shortIv = key.keyDescription(null, RANDOM).put("iv", "AAAA");
+        assertThatThrownBy(() -> key.checkAgainst(shortIv))
+                .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                        .isEqualTo(SecretStorageException.Problem.BAD_LENGTH));
+        ObjectNode noMac = key.keyDescription(null, RANDOM);
+        noMac.remove("mac");
+        assertThatThrownBy(() -> key.checkAgainst(noMac))
+                .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                        .isEqualTo(SecretStorageException.Problem.MALFORMED));
+        ObjectNode base = JsonNodeFactory.instance.objectNode().put("algorithm", "m.pbkdf2").put("salt", "s")
+                .put("iterations", 10);
+        assertThat(SecretStorageKey.fromPassphrase("p".toCharArray(), base.deepCopy().put("bits", 256))).isNotNull();
+        for (ObjectNode bad : new ObjectNode[] {base.deepCopy().put("iterations", 0),
+            base.deepCopy().put("iterations", "ten"), base.deepCopy().put("salt", 5),
+            base.deepCopy().put("bits", "many")}) {
+            assertThatThrownBy(() -> SecretStorageKey.fromPassphrase("p".toCharArray(), bad))
+                    .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                            .isEqualTo(SecretStorageException.Problem.MALFORMED));
+        }
+        assertThatThrownBy(() -> SecretStorageKey.fromPassphrase("p".toCharArray(), base.deepCopy().put("bits", 128)))
+                .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                        .isEqualTo(SecretStorageException.Problem.BAD_LENGTH));
+        ObjectNode encrypted = key.encrypt("n", new byte[] {1}, RANDOM);
+        ObjectNode shortMac = encrypted.deepCopy().put("mac", "AAAA");
+        assertThatThrownBy(() -> key.decrypt("n", shortMac))
+                .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                        .isEqualTo(SecretStorageException.Problem.BAD_LENGTH));
+        ObjectNode notBase64 = encrypted.deepCopy().put("ciphertext", "***");
+        assertThatThrownBy(() -> key.decrypt("n", notBase64))
+                .satisfies(e -> assertThat(((SecretStorageException) e).problem())
+                        .isEqualTo(SecretStorageException.Problem.MALFORMED));
+        key.wipe();
+    }
 }
