@@ -126,11 +126,12 @@ final class OutboundStreams {
             List<EventRow> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT stream_ordering, event_id, room_id, type, state_key, sender FROM events
-                    WHERE stream_ordering > ? AND stream_ordering <= ? AND rejected = 0
+                    WHERE stream_ordering > ? AND stream_ordering <= ? AND rejected = ?
                     ORDER BY stream_ordering LIMIT ?""")) {
                 s.setLong(1, cursor);
                 s.setLong(2, upTo);
-                s.setInt(3, BATCH);
+                s.setBoolean(3, false);
+                s.setInt(4, BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         out.add(new EventRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
