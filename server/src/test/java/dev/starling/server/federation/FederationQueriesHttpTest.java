@@ -145,6 +145,43 @@ class FederationQueriesHttpTest {
         }
     }
 
+    @OnEveryDatabase
+    void badQueriesAreRefusedWithTheSpecsErrors(Backend backend) {
+        try (OutboundFedClient a = OutboundFedClient.start(backend, LONG);
+                OutboundFedClient b = OutboundFedClient.start(backend, LONG)) {
+            a.register("alice");
+            FederationClient fromB = b.server().federation().client();
+            String alice = "%40alice%3A" + a.name().value().replace(":", "%3A");
+            String[][] cases = {
+                {"GET", "/_matrix/federation/v1/query/profile", "400", "M_MISSING_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/profile?user_id=alice", "400", "M_INVALID_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/profile?user_id=%40x%3Aother.example", "400", "M_INVALID_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/profile?user_id=" + alice + "&field=email", "400",
+                    "M_INVALID_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/directory", "400", "M_MISSING_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/directory?room_alias=lobby", "400", "M_INVALID_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/directory?room_alias=%23lobby%3Aother.example", "400",
+                    "M_INVALID_PARAM"},
+                {"GET", "/_matrix/federation/v1/query/directory?room_alias=%23none%3A"
+                        + a.name().value().replace(":", "%3A"), "404", "M_NOT_FOUND"},
+                {"GET", "/_matrix/federation/v1/user/devices/not-a-user", "400", "M_INVALID_PARAM"},
+            };
+            for (String[] c : cases) {
+                FederationClient.RemoteError error = org.junit.jupiter.api.Assertions.assertThrows(
+                        FederationClient.RemoteError.class, () -> fromB.request(a.name(), c[0], c[1], null), c[1]);
+                assertThat(error.status()).as(c[1]).isEqualTo(Integer.parseInt(c[2]));
+                assertThat(error.errcode()).as(c[1]).isEqualTo(c[3]);
+            }
+            for (String body : new String[] {"{}", "{\"device_keys\":[]}"}) {
+                FederationClient.RemoteError error = org.junit.jupiter.api.Assertions.assertThrows(
+                        FederationClient.RemoteError.class, () -> fromB.request(a.name(), "POST",
+                                "/_matrix/federation/v1/user/keys/query", CanonicalJson.parseObject(body)));
+                assertThat(error.status()).isEqualTo(400);
+                assertThat(error.errcode()).isEqualTo("M_BAD_JSON");
+            }
+        }
+    }
+
     private static FederatingServer.Reply sendRaw(OutboundFedClient server, String method, String path) {
         OutboundFedClient.Reply reply = server.send(method, path, null, null);
         return new FederatingServer.Reply(reply.status(), (ObjectNode) reply.json());

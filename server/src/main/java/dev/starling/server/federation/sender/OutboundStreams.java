@@ -119,11 +119,14 @@ final class OutboundStreams {
 
     private record EventRow(long ordering, String eventId, String roomId, String type, String stateKey, String sender) {}
 
-    /** Queues local events in {@code (cursor, upTo]}; returns whether a full batch was read (more may follow). */
+    /**
+     * Queues local events in {@code (cursor, upTo]} with the cursor's advance, in one transaction (so one write
+     * per batch, not per event, on a server whose rooms are all local); returns whether more may follow.
+     */
     private boolean pdus(long upTo, Set<ServerName> woken) {
-        long cursor = db.read(c -> QueueStore.cursor(c, PDUS));
-        List<EventRow> rows = db.read(c -> {
-            List<EventRow> out = new ArrayList<>();
+        return db.inTransaction(c -> {
+            long cursor = QueueStore.cursor(c, PDUS);
+            List<EventRow> rows = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT stream_ordering, event_id, room_id, type, state_key, sender FROM events
                     WHERE stream_ordering > ? AND stream_ordering <= ? AND rejected = ?
@@ -134,38 +137,35 @@ final class OutboundStreams {
                 s.setInt(4, BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        out.add(new EventRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+                        rows.add(new EventRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
                                 r.getString(5), r.getString(6)));
                     }
                 }
             }
-            return out;
-        });
-        for (EventRow row : rows) {
-            Set<ServerName> destinations = db.inTransaction(c -> {
-                Set<ServerName> to = new HashSet<>();
-                if (isLocal(row.sender())) { // remote events are their origin's to send, never relayed by us
-                    to.addAll(Destinations.inRoom(c, row.roomId(), self));
-                    if (row.type().equals("m.room.member") && row.stateKey() != null) {
-                        Destinations.add(to, row.stateKey(), self);
-                    }
-                    for (ServerName destination : to) {
-                        QueueStore.queuePdu(c, destination, row.eventId(), row.ordering());
-                    }
+            Map<String, Set<ServerName>> roomServers = new java.util.HashMap<>();
+            for (EventRow row : rows) {
+                if (!isLocal(row.sender())) {
+                    continue; // remote events are their origin's to send, never relayed by us
                 }
-                QueueStore.setCursor(c, PDUS, row.ordering());
-                return to;
-            });
-            woken.addAll(destinations);
-        }
-        if (rows.size() < BATCH) {
-            db.inTransaction(c -> {
-                QueueStore.setCursor(c, PDUS, upTo);
-                return null;
-            });
-            return false;
-        }
-        return true;
+                Set<ServerName> inRoom = roomServers.get(row.roomId());
+                if (inRoom == null) {
+                    inRoom = Destinations.inRoom(c, row.roomId(), self);
+                    roomServers.put(row.roomId(), inRoom);
+                }
+                Set<ServerName> to = new HashSet<>(inRoom);
+                if (row.type().equals("m.room.member") && row.stateKey() != null) {
+                    Destinations.add(to, row.stateKey(), self); // the invited, kicked or banned user's server too
+                    roomServers.remove(row.roomId()); // membership changed: read the room's servers again
+                }
+                for (ServerName destination : to) {
+                    QueueStore.queuePdu(c, destination, row.eventId(), row.ordering());
+                }
+                woken.addAll(to);
+            }
+            boolean full = rows.size() == BATCH;
+            QueueStore.setCursor(c, PDUS, full ? rows.get(rows.size() - 1).ordering() : upTo);
+            return full;
+        });
     }
 
     /** Queues {@code m.receipt} EDUs for local users' public read receipts in {@code (cursor, upTo]}. */
