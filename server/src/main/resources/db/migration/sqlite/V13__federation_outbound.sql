@@ -37,3 +37,11 @@ CREATE TABLE federation_destinations (
     next_attempt_ts INTEGER NOT NULL DEFAULT 0,   -- milliseconds since the epoch; 0: now
     last_txn_id     INTEGER NOT NULL DEFAULT 0
 );
+
+-- The devices last announced to other servers per local user: a device missing from the next announcement is
+-- sent as deleted.
+CREATE TABLE federation_announced_devices (
+    user_id   TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, device_id)
+);

@@ -95,6 +95,8 @@ public final class ToDeviceApi {
                 // the message ID lets the receiving server drop a retried transaction's duplicate
                 afterCommit[0] = remote.queue(c, me.userId(), type, me.deviceId().value() + ":" + txnId,
                         remoteMessages);
+                LOG.debug("to-device messages queued for other servers sender={} type={} users={}", me.userId(), type,
+                        remoteMessages.size());
             }
             return true;
         });

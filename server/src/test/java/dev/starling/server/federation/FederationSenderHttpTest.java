@@ -194,6 +194,43 @@ class FederationSenderHttpTest {
         }
     }
 
+    @OnEveryDatabase
+    void aDeletedDeviceIsAnnouncedAsDeleted(Backend backend) throws IOException {
+        try (OutboundFedClient a = OutboundFedClient.start(backend, LONG);
+                RecordingReceiver receiver = new RecordingReceiver(a.key().verifyKey())) {
+            KeysClient.User alice = a.register("alice");
+            String roomId = a.createRoom(alice);
+            a.addRemoteMember(roomId, "@remote:" + receiver.name());
+            OutboundFedClient.Reply login = a.post("/_matrix/client/v3/login", "{\"type\":\"m.login.password\","
+                    + "\"identifier\":{\"type\":\"m.id.user\",\"user\":\"alice\"},\"password\":\"pw\"}", null);
+            assertThat(login.status()).isEqualTo(200);
+            KeysClient.User phone = new KeysClient.User(login.json().path("access_token").asText(), alice.userId(),
+                    login.json().path("device_id").asText(),
+                    dev.starling.protocol.crypto.SigningKey.generate(
+                            dev.starling.protocol.id.KeyId.ed25519(login.json().path("device_id").asText())));
+            a.uploadKeys(phone, 0, false);
+            assertThat(OutboundFedClient.await(Duration.ofSeconds(10), () -> deviceUpdates(receiver).stream()
+                    .anyMatch(u -> u.path("device_id").asText().equals(phone.deviceId())))).isTrue();
+            assertThat(a.post("/_matrix/client/v3/logout", "{}", phone.token()).status()).isEqualTo(200);
+            assertThat(OutboundFedClient.await(Duration.ofSeconds(10), () -> deviceUpdates(receiver).stream()
+                    .anyMatch(u -> u.path("device_id").asText().equals(phone.deviceId())
+                            && u.path("deleted").asBoolean()))).as(deviceUpdates(receiver).toString()).isTrue();
+            ObjectNode deleted = deviceUpdates(receiver).stream().filter(u -> u.path("deleted").asBoolean())
+                    .findFirst().orElseThrow();
+            assertThat(deleted.has("keys")).isFalse();
+            assertThat(deleted.path("prev_id").get(0).asLong()).isLessThan(deleted.path("stream_id").asLong());
+            // the remaining device is announced with the same change, not deleted
+            assertThat(deviceUpdates(receiver).stream().anyMatch(u -> u.path("device_id").asText()
+                    .equals(alice.deviceId()) && u.path("stream_id").equals(deleted.path("stream_id"))
+                    && !u.path("deleted").asBoolean())).isTrue();
+        }
+    }
+
+    private static List<ObjectNode> deviceUpdates(RecordingReceiver receiver) {
+        return receiver.edus().stream().filter(e -> e.path("edu_type").asText().equals("m.device_list_update"))
+                .map(e -> (ObjectNode) e.path("content")).toList();
+    }
+
     private static List<String> types(RecordingReceiver receiver) {
         return receiver.edus().stream().map(e -> e.path("edu_type").asText()).toList();
     }

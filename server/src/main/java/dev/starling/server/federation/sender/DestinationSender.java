@@ -49,6 +49,7 @@ final class DestinationSender {
     private boolean running;
     private boolean closed;
     private volatile boolean backingOff;
+    private Thread thread;
 
     DestinationSender(ServerName origin, ServerName destination, Database db, FederationClient client, Backoff backoff,
             Clock clock, RandomGenerator random) {
@@ -72,7 +73,7 @@ final class DestinationSender {
             poked.signalAll();
             if (!running) {
                 running = true;
-                Thread.ofVirtual().name("federation-sender-" + destination).start(this::run);
+                thread = Thread.ofVirtual().name("federation-sender-" + destination).start(this::run);
             }
         } finally {
             lock.unlock();
@@ -98,11 +99,43 @@ final class DestinationSender {
         return backingOff;
     }
 
+    /** Stops sending: the thread ends after its current step (an outbound request is interrupted). */
     void close() {
         lock.lock();
         try {
             closed = true;
             poked.signalAll();
+            if (thread != null) {
+                thread.interrupt();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the thread has ended, at most until {@code deadlineNanos} ({@code System.nanoTime}). */
+    void awaitStopped(long deadlineNanos) {
+        Thread t;
+        lock.lock();
+        try {
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(java.time.Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
         } finally {
             lock.unlock();
         }
@@ -190,6 +223,9 @@ final class DestinationSender {
         volatileEdus.forEach(eduArray::add);
         try {
             ObjectNode answer = client.request(destination, "PUT", "/_matrix/federation/v1/send/" + txnId, body);
+            if (isClosed()) {
+                return false; // shutting down: the queue stays; sent again after the restart (PDUs are idempotent)
+            }
             logPduErrors(answer);
             db.inTransaction(c -> {
                 QueueStore.delete(c, destination, pdus, edus);
@@ -201,6 +237,9 @@ final class DestinationSender {
                     pdus.size(), edus.size() + volatileEdus.size());
             return true;
         } catch (RuntimeException e) {
+            if (isClosed()) {
+                return false;
+            }
             int retries = state.retryCount() + 1;
             long delay = backoff.delayMillis(retries, random);
             db.inTransaction(c -> {

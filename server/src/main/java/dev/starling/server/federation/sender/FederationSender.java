@@ -123,5 +123,7 @@ public final class FederationSender implements AutoCloseable {
         closed = true;
         streams.close();
         senders.values().forEach(DestinationSender::close);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        senders.values().forEach(sender -> sender.awaitStopped(deadline));
     }
 }

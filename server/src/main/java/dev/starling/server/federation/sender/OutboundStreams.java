@@ -64,6 +64,7 @@ final class OutboundStreams {
         }
     }
 
+    /** Stops the thread and waits (a few seconds at most) for it, so that no query runs after the database closes. */
     void close() {
         lock.lock();
         try {
@@ -71,6 +72,13 @@ final class OutboundStreams {
             poked.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (thread != null) {
+            try {
+                thread.join(java.time.Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -223,20 +231,20 @@ final class OutboundStreams {
                     continue;
                 }
                 long previous = FederatedKeys.changeBefore(c, user, change.getKey() - 1);
-                for (FederatedKeys.Device device : FederatedKeys.devices(c, user)) {
-                    ObjectNode content = JsonNodeFactory.instance.objectNode();
-                    content.put("user_id", user.value());
-                    content.put("device_id", device.deviceId());
+                List<FederatedKeys.Device> devices = FederatedKeys.devices(c, user);
+                Set<String> gone = QueueStore.announcedDevices(c, user);
+                for (FederatedKeys.Device device : devices) {
+                    gone.remove(device.deviceId());
+                    ObjectNode content = deviceUpdate(user, device.deviceId(), change.getKey(), previous, false);
                     device.displayName().ifPresent(name -> content.put("device_display_name", name));
-                    content.put("stream_id", change.getKey());
-                    var prev = content.putArray("prev_id");
-                    if (previous > 0) {
-                        prev.add(previous);
-                    }
-                    content.put("deleted", false);
                     device.keys().ifPresent(keys -> content.set("keys", keys));
                     FederationSender.queueEdu(c, to, "m.device_list_update", content);
                 }
+                for (String deleted : gone) {
+                    FederationSender.queueEdu(c, to, "m.device_list_update",
+                            deviceUpdate(user, deleted, change.getKey(), previous, true));
+                }
+                QueueStore.setAnnouncedDevices(c, user, devices.stream().map(FederatedKeys.Device::deviceId).toList());
                 var master = FederatedKeys.crossSigningKey(c, user, true);
                 var selfSigning = FederatedKeys.crossSigningKey(c, user, false);
                 if (master.isPresent() || selfSigning.isPresent()) {
@@ -251,6 +259,20 @@ final class OutboundStreams {
                     ? batch.get(batch.size() - 1).getKey() : upTo);
             return batch.size() < changes.size();
         });
+    }
+
+    /** An {@code m.device_list_update} (Server-Server API § Device Management) without display name and keys. */
+    private static ObjectNode deviceUpdate(UserId user, String deviceId, long streamId, long previous, boolean deleted) {
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        content.put("user_id", user.value());
+        content.put("device_id", deviceId);
+        content.put("stream_id", streamId);
+        var prev = content.putArray("prev_id");
+        if (previous > 0) {
+            prev.add(previous);
+        }
+        content.put("deleted", deleted);
+        return content;
     }
 
     private boolean isLocal(String userId) {

@@ -158,6 +158,40 @@ final class QueueStore {
         }
     }
 
+    /** The devices of the local user announced last (table {@code federation_announced_devices}). */
+    static java.util.Set<String> announcedDevices(Connection c, dev.starling.protocol.id.UserId user) throws SQLException {
+        java.util.Set<String> devices = new java.util.TreeSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT device_id FROM federation_announced_devices WHERE user_id = ?")) {
+            s.setString(1, user.value());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    devices.add(r.getString(1));
+                }
+            }
+        }
+        return devices;
+    }
+
+    static void setAnnouncedDevices(Connection c, dev.starling.protocol.id.UserId user, List<String> devices)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM federation_announced_devices WHERE user_id = ?")) {
+            s.setString(1, user.value());
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO federation_announced_devices (user_id, device_id) VALUES (?, ?)")) {
+            for (String device : devices) {
+                s.setString(1, user.value());
+                s.setString(2, device);
+                s.addBatch();
+            }
+            if (!devices.isEmpty()) {
+                s.executeBatch();
+            }
+        }
+    }
+
     /** Every destination with something queued (to resume after a restart). */
     static List<ServerName> destinationsWithWork(Connection c) throws SQLException {
         List<ServerName> out = new ArrayList<>();
