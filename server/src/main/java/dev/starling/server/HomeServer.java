@@ -90,6 +90,7 @@ public final class HomeServer implements AutoCloseable {
      *
      * @param passwordCost the Argon2id cost of new password hashes
      * @param rateLimits overrides of the rate limits' defaults
+     * @param federationBackoff how the federation sender waits after failures (tests shorten it)
      */
     public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits,
             Backoff federationBackoff) {
@@ -99,7 +100,7 @@ public final class HomeServer implements AutoCloseable {
             Objects.requireNonNull(federationBackoff, "federationBackoff");
         }
 
-        /** @param federationBackoff how the federation sender waits after failures (tests shorten it) */
+        /** With the default federation backoff ({@link Backoff#DEFAULT}). */
         public Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
             this(passwordCost, rateLimits, Backoff.DEFAULT);
         }
