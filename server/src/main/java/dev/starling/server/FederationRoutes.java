@@ -2,6 +2,7 @@ package dev.starling.server;
 
 import dev.starling.server.federation.FederationApi;
 import dev.starling.server.federation.keys.KeyServerApi;
+import dev.starling.server.federation.query.QueryApi;
 import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import java.util.List;
@@ -25,5 +26,15 @@ public final class FederationRoutes {
                 Route.get("/_matrix/key/v2/query/{serverName}", a.keys()::queryServer).access(Access.PUBLIC),
                 // about this server (the spec asks no authentication for it)
                 Route.get("/_matrix/federation/v1/version", a.federation()::version).access(Access.PUBLIC));
+    }
+
+    /** The queries about this server's users and aliases (profiles, directory, devices, E2EE keys). */
+    public static List<Route> queryRoutes(QueryApi q) {
+        return List.of(
+                Route.get("/_matrix/federation/v1/query/profile", q::profile).access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/query/directory", q::directory).access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/user/devices/{userId}", q::devices).access(Access.FEDERATION),
+                Route.post("/_matrix/federation/v1/user/keys/query", q::keysQuery).access(Access.FEDERATION),
+                Route.post("/_matrix/federation/v1/user/keys/claim", q::keysClaim).access(Access.FEDERATION));
     }
 }

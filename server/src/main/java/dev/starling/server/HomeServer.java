@@ -10,6 +10,14 @@ import dev.starling.server.devices.DeviceCleanup;
 import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.federation.Federation;
+import dev.starling.server.federation.InboundEdus;
+import dev.starling.server.federation.edu.InboundEduHandlers;
+import dev.starling.server.federation.edu.OutboundEdus;
+import dev.starling.server.federation.query.QueryApi;
+import dev.starling.server.federation.query.RemoteQueries;
+import dev.starling.server.federation.sender.Backoff;
+import dev.starling.server.federation.sender.FederationSender;
+import dev.starling.server.keys.FederatedKeys;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
@@ -82,11 +90,19 @@ public final class HomeServer implements AutoCloseable {
      *
      * @param passwordCost the Argon2id cost of new password hashes
      * @param rateLimits overrides of the rate limits' defaults
+     * @param federationBackoff how the federation sender waits after failures (tests shorten it)
      */
-    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
+    public record Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits,
+            Backoff federationBackoff) {
         public Tuning {
             Objects.requireNonNull(passwordCost, "passwordCost");
             rateLimits = Map.copyOf(rateLimits);
+            Objects.requireNonNull(federationBackoff, "federationBackoff");
+        }
+
+        /** With the default federation backoff ({@link Backoff#DEFAULT}). */
+        public Tuning(PasswordHasher.Cost passwordCost, Map<RateLimit, Rate> rateLimits) {
+            this(passwordCost, rateLimits, Backoff.DEFAULT);
         }
 
         public static Tuning defaults() {
@@ -100,9 +116,14 @@ public final class HomeServer implements AutoCloseable {
     private final int port;
     private final MetricsListener metricsListener; // null when metrics are off
     private final int metricsPort;
+    private final FederationSender federationSender;
+    private final InboundEdus inboundEdus;
 
     private HomeServer(Database database, MatrixHttpServer http, Federation federation, int port,
-            MetricsListener metricsListener, int metricsPort) {
+            MetricsListener metricsListener, int metricsPort, FederationSender federationSender,
+            InboundEdus inboundEdus) {
+        this.federationSender = federationSender;
+        this.inboundEdus = inboundEdus;
         this.federation = federation;
         this.database = database;
         this.http = http;
@@ -139,10 +160,18 @@ public final class HomeServer implements AutoCloseable {
         Database database = Database.open(databaseConfig);
         MetricsListener metricsListener = null;
         Federation federation = null;
+        FederationSender federationSender = null;
         try {
+            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
+            // The outbound side of federation: the durable queues, and the client side of the queries.
+            federationSender = new FederationSender(config.serverName(), database, federation.client(),
+                    tuning.federationBackoff(), clock, random);
+            RemoteQueries remoteQueries = new RemoteQueries(federation.client());
+            OutboundEdus outboundEdus = new OutboundEdus(config.serverName(), database, federationSender);
             UserStore userStore = new UserStore(database, clock);
             DeviceStore deviceStore = new DeviceStore(database, clock);
             Notifier notifier = new Notifier();
+            notifier.onWake(federationSender::localChange);
             DeviceLists deviceLists = new DeviceLists(database, new RoomMembers(database), notifier);
             Accounts accounts = new Accounts(config.serverName(), userStore,
                     deviceStore, new PasswordHasher(tuning.passwordCost(), random), random,
@@ -163,14 +192,17 @@ public final class HomeServer implements AutoCloseable {
             EphemeralStream ephemeral = new EphemeralStream();
             // E2EE: device keys and device lists, to-device messages, devices (keys, todevice, devices packages).
             PasswordReauth reauth = new PasswordReauth(accounts, clock, random);
-            KeysApi keysApi = new KeysApi(config.serverName(), database, deviceLists);
+            KeysApi keysApi = new KeysApi(config.serverName(), database, deviceLists, remoteQueries);
             CrossSigningApi crossSigningApi = new CrossSigningApi(database, deviceLists, reauth);
-            ToDeviceApi toDeviceApi = new ToDeviceApi(config.serverName(), database, notifier, clock);
+            ToDeviceApi toDeviceApi = new ToDeviceApi(config.serverName(), database, notifier, clock, outboundEdus);
             DevicesApi devicesApi = new DevicesApi(database, deviceStore, reauth, deviceLists);
             BackupApi backupApi = new BackupApi(database);
             // The per-user and per-room side channels of /sync: typing, receipts, account data, push, filters.
             RoomEvents roomEvents = new RoomEvents(database);
             Typing typing = new Typing(ephemeral, notifier);
+            typing.listen(outboundEdus);
+            InboundEdus inboundEdus = new InboundEduHandlers(config.serverName(), database, typing, notifier,
+                    deviceLists, clock);
             PushRules pushRules = new PushRules(database, notifier);
             FiltersApi filters = new FiltersApi(database);
             List<SyncSource> sources = List.of(new ToDeviceSyncSource(database),
@@ -184,23 +216,26 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
-            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
                     ClientServerRoutes.router(new ClientServerRoutes.Apis(discovery, accountsApi, rooms.api(),
                             rooms.membershipApi(), rooms.messagesApi(), sync,
-                            new AliasesApi(config.serverName(), database, clock, rooms.access()),
+                            new AliasesApi(config.serverName(), database, clock, rooms.access(), remoteQueries),
                             new DirectoryApi(config.serverName(), database, clock, rooms.access()),
-                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access()), media,
+                            new ProfileApi(config.serverName(), profiles, userStore::exists, rooms.access(),
+                                    remoteQueries), media,
                             keysApi, crossSigningApi, toDeviceApi, devicesApi, backupApi, new TypingApi(typing, roomEvents),
                             new ReceiptsApi(database, roomEvents, notifier, clock),
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
                             rooms.relationsApi())).plus(FederationRoutes.routes(
-                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi()))), accounts, new RateLimiter(httpConfig.rateLimits()),
+                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi())))
+                            .plus(FederationRoutes.queryRoutes(new QueryApi(config.serverName(), database, profiles,
+                                    userStore::exists, new FederatedKeys(config.serverName(), database)))), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
             http.federationAuthenticator(federation.authenticator());
+            federation.authenticator().onAuthenticated(federationSender::contacted);
             int metricsPort = -1;
             if (metricsOn) {
                 metricsListener = new MetricsListener(config.metrics().bindAddress(), config.metrics().port(),
@@ -217,17 +252,27 @@ public final class HomeServer implements AutoCloseable {
                 }
                 throw e;
             }
+            federationSender.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
-            return new HomeServer(database, http, federation, port, metricsListener, metricsPort);
+            return new HomeServer(database, http, federation, port, metricsListener, metricsPort, federationSender,
+                    inboundEdus);
         } catch (IOException e) {
+            closeQuietly(federationSender);
             closeQuietly(federation);
             database.close();
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         } catch (RuntimeException e) {
+            closeQuietly(federationSender);
             closeQuietly(federation);
             database.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(FederationSender sender) {
+        if (sender != null) {
+            sender.close();
         }
     }
 
@@ -265,6 +310,16 @@ public final class HomeServer implements AutoCloseable {
         return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
     }
 
+    /** The outbound federation queues (tests look at them). */
+    public FederationSender federationSender() {
+        return federationSender;
+    }
+
+    /** Where the EDUs of inbound transactions go (the {@code /send} handler calls it). */
+    public InboundEdus inboundEdus() {
+        return inboundEdus;
+    }
+
     /** The federation parts (tests reach the key ring and the outbound client through it). */
     public Federation federation() {
         return federation;
@@ -273,6 +328,7 @@ public final class HomeServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        federationSender.close();
         federation.close();
         if (metricsListener != null) {
             metricsListener.close();

@@ -37,8 +37,15 @@ public final class AliasesApi {
     private final Database db;
     private final Clock clock;
     private final RoomAccess rooms;
+    private final RemoteDirectory remote;
 
     public AliasesApi(ServerName serverName, Database db, Clock clock, RoomAccess rooms) {
+        this(serverName, db, clock, rooms, RemoteDirectory.NONE);
+    }
+
+    /** @param remote how other servers' aliases are resolved (federation) */
+    public AliasesApi(ServerName serverName, Database db, Clock clock, RoomAccess rooms, RemoteDirectory remote) {
+        this.remote = java.util.Objects.requireNonNull(remote, "remote");
         this.serverName = serverName;
         this.db = db;
         this.clock = clock;
@@ -68,7 +75,14 @@ public final class AliasesApi {
     /** GET /_matrix/client/v3/directory/room/{roomAlias} — Client-Server API § Room aliases. */
     public MatrixResponse resolve(MatrixRequest request) {
         RoomAlias alias = request.pathParam("roomAlias", RoomAlias::parse);
-        // NOTSPEC until federation: a remote alias would be asked of its server (Server-Server API § Room aliases).
+        if (!alias.server().equals(serverName)) {
+            // Server-Server API § Room aliases: the alias's server answers (GET /query/directory).
+            RemoteDirectory.Resolved resolved = remote.resolve(alias)
+                    .orElseThrow(() -> MatrixException.notFound("room alias " + alias + " not found"));
+            ObjectNode out = object().put("room_id", resolved.roomId().value());
+            resolved.servers().forEach(out.putArray("servers")::add);
+            return MatrixResponse.ok(out);
+        }
         Optional<AliasStore.Binding> binding = alias.server().equals(serverName)
                 ? db.read(c -> AliasStore.get(c, alias)) : Optional.empty();
         if (binding.isEmpty()) {
@@ -175,6 +189,11 @@ public final class AliasesApi {
         } catch (InvalidIdentifierException e) {
             throw MatrixException.invalidParam("room_id", e.getMessage());
         }
+    }
+
+    /** The room a local alias is bound to, if any (for federation's {@code /query/directory}). */
+    public static Optional<RoomId> localBinding(Database db, RoomAlias alias) {
+        return db.read(c -> AliasStore.get(c, alias)).map(AliasStore.Binding::roomId);
     }
 
     static ObjectNode object() {

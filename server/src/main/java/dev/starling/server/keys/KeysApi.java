@@ -33,12 +33,19 @@ public final class KeysApi {
     private final Database db;
     private final DeviceLists deviceLists;
     private final KeyQueries queries;
+    private final RemoteKeys remote;
 
     public KeysApi(ServerName serverName, Database db, DeviceLists deviceLists) {
+        this(serverName, db, deviceLists, RemoteKeys.NONE);
+    }
+
+    /** @param remote how the keys of other servers' users are asked for (federation) */
+    public KeysApi(ServerName serverName, Database db, DeviceLists deviceLists, RemoteKeys remote) {
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.db = Objects.requireNonNull(db, "db");
         this.deviceLists = Objects.requireNonNull(deviceLists, "deviceLists");
         this.queries = new KeyQueries(serverName, db);
+        this.remote = Objects.requireNonNull(remote, "remote");
     }
 
     /** POST /_matrix/client/v3/keys/upload — Client-Server API § Key management API. */
@@ -88,14 +95,30 @@ public final class KeysApi {
     /** POST /_matrix/client/v3/keys/query — Client-Server API § Key management API. */
     public MatrixResponse query(MatrixRequest request) {
         AuthenticatedDevice me = request.requireDevice();
-        ObjectNode wanted = KeyJson.object(request.jsonBody().get("device_keys"), "device_keys");
-        return MatrixResponse.ok(queries.query(me.userId(), wanted));
+        ObjectNode body = request.jsonBody();
+        ObjectNode wanted = KeyJson.object(body.get("device_keys"), "device_keys");
+        ObjectNode out = queries.query(me.userId(), wanted);
+        // Remote users: their servers answer (POST /user/keys/query), in parallel, failures under "failures".
+        ObjectNode failures = (ObjectNode) out.get("failures");
+        failures.removeAll();
+        Map<ServerName, ObjectNode> remoteWanted = RemoteKeyFanOut.byServer(wanted, serverName);
+        remoteWanted.keySet().forEach(server -> remoteWanted.get(server).properties()
+                .forEach(user -> ((ObjectNode) out.get("device_keys")).remove(user.getKey())));
+        java.time.Duration timeout = RemoteKeyFanOut.timeout(body);
+        RemoteKeyFanOut.ask(remoteWanted, timeout, (server, part) -> remote.query(server, part, timeout), failures)
+                .forEach((server, answer) -> {
+                    for (String section : new String[] {"device_keys", "master_keys", "self_signing_keys"}) {
+                        RemoteKeyFanOut.merge(out, section, answer, server);
+                    }
+                });
+        return MatrixResponse.ok(out);
     }
 
     /** POST /_matrix/client/v3/keys/claim — Client-Server API § Key management API. */
     public MatrixResponse claim(MatrixRequest request) {
         request.requireDevice();
-        ObjectNode wanted = KeyJson.object(request.jsonBody().get("one_time_keys"), "one_time_keys");
+        ObjectNode body = request.jsonBody();
+        ObjectNode wanted = KeyJson.object(body.get("one_time_keys"), "one_time_keys");
         wanted.properties().forEach(user -> {
             KeyJson.userId(user.getKey(), "one_time_keys");
             KeyJson.object(user.getValue(), "one_time_keys." + user.getKey()).properties().forEach(device -> {
@@ -111,8 +134,7 @@ public final class KeysApi {
             for (Map.Entry<String, JsonNode> user : wanted.properties()) {
                 UserId userId = UserId.parse(user.getKey());
                 if (!userId.server().equals(serverName)) {
-                    failures.putObject(userId.server().value()).put("error", "federation is not supported yet");
-                    continue;
+                    continue; // asked below, of the user's server
                 }
                 for (Map.Entry<String, JsonNode> device : user.getValue().properties()) {
                     DeviceId deviceId;
@@ -135,6 +157,10 @@ public final class KeysApi {
             }
             return null;
         });
+        java.time.Duration timeout = RemoteKeyFanOut.timeout(body);
+        RemoteKeyFanOut.ask(RemoteKeyFanOut.byServer(wanted, serverName), timeout,
+                (server, part) -> remote.claim(server, part, timeout), failures)
+                .forEach((server, answer) -> RemoteKeyFanOut.merge(out, "one_time_keys", answer, server));
         return MatrixResponse.ok(out);
     }
 

@@ -35,8 +35,16 @@ public final class ProfileApi {
     private final ProfileStore store;
     private final Predicate<UserId> localUserExists;
     private final RoomAccess rooms;
+    private final RemoteProfiles remote;
 
     public ProfileApi(ServerName serverName, ProfileStore store, Predicate<UserId> localUserExists, RoomAccess rooms) {
+        this(serverName, store, localUserExists, rooms, RemoteProfiles.NONE);
+    }
+
+    /** @param remote how other servers' users' profiles are asked for (federation) */
+    public ProfileApi(ServerName serverName, ProfileStore store, Predicate<UserId> localUserExists, RoomAccess rooms,
+            RemoteProfiles remote) {
+        this.remote = java.util.Objects.requireNonNull(remote, "remote");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.store = Objects.requireNonNull(store, "store");
         this.localUserExists = Objects.requireNonNull(localUserExists, "localUserExists");
@@ -95,10 +103,13 @@ public final class ProfileApi {
         LOG.info("profile updated user_id={} rooms_updated={}", user, updated);
     }
 
-    /** The path's user if it is a local account; 404 otherwise (NOTSPEC until federation: remote users too). */
+    /** The path's user's profile: a local account's, or a remote user's as their server answers; 404 otherwise. */
     private Profile existing(MatrixRequest request) {
         UserId user = request.pathParam("userId", UserId::parse);
-        if (!user.server().equals(serverName) || !localUserExists.test(user)) {
+        if (!user.server().equals(serverName)) {
+            return remote.profile(user).orElseThrow(() -> MatrixException.notFound("profile not found"));
+        }
+        if (!localUserExists.test(user)) {
             throw MatrixException.notFound("profile not found");
         }
         return store.get(user);

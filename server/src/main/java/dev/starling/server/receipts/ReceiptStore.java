@@ -47,6 +47,25 @@ public final class ReceiptStore {
         }
     }
 
+    /**
+     * A receipt of a remote user (an inbound {@code m.receipt} EDU), in a caller's transaction: stored like a
+     * local one when the event is in the room; returns whether it changed anything.
+     */
+    public static boolean putRemote(Connection c, RoomId roomId, UserId user, String threadId, String eventId, long ts)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT stream_ordering FROM events WHERE event_id = ? AND room_id = ?")) {
+            s.setString(1, eventId);
+            s.setString(2, roomId.value());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return false;
+                }
+                return put(c, roomId, "m.read", user, threadId, eventId, r.getLong(1), ts);
+            }
+        }
+    }
+
     /** Receipts of the rooms changed in {@code (after, upTo]}. */
     static List<Receipt> changed(Connection c, List<RoomId> rooms, long after, long upTo) throws SQLException {
         List<Receipt> receipts = new ArrayList<>();

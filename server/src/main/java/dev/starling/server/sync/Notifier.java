@@ -22,21 +22,33 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Notifier implements RoomEventListener {
     private final ConcurrentHashMap<Object, Set<Watch>> watches = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable onWake = () -> { };
+
+    /**
+     * Also runs {@code listener} after every wake (the federation sender then looks for new local stream
+     * items to send); it must be quick and must not block. Replaces the previous one.
+     */
+    public void onWake(Runnable listener) {
+        this.onWake = java.util.Objects.requireNonNull(listener, "listener");
+    }
 
     @Override
     public void committed(RoomId roomId, Set<UserId> memberTargets) {
         fire(roomId);
         memberTargets.forEach(this::fire);
+        onWake.run();
     }
 
     /** Wakes the waiting syncs of {@code user} (a to-device message, account data, a device-list change...). */
     public void wakeUser(UserId user) {
         fire(user);
+        onWake.run();
     }
 
     /** Wakes the waiting syncs of the room's joined members (typing, a receipt...). */
     public void wakeRoom(RoomId roomId) {
         fire(roomId);
+        onWake.run();
     }
 
     /** Starts watching the user and their rooms; close it when done. */

@@ -35,8 +35,15 @@ public final class ToDeviceApi {
     private final Database db;
     private final Notifier notifier;
     private final Clock clock;
+    private final RemoteToDevice remote;
 
     public ToDeviceApi(ServerName serverName, Database db, Notifier notifier, Clock clock) {
+        this(serverName, db, notifier, clock, RemoteToDevice.NONE);
+    }
+
+    /** @param remote how messages for other servers' users leave (federation) */
+    public ToDeviceApi(ServerName serverName, Database db, Notifier notifier, Clock clock, RemoteToDevice remote) {
+        this.remote = Objects.requireNonNull(remote, "remote");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.db = Objects.requireNonNull(db, "db");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
@@ -60,6 +67,8 @@ public final class ToDeviceApi {
         }
         Map<UserId, Map<String, ObjectNode>> messages = parse(messagesNode);
         Set<UserId> recipients = new LinkedHashSet<>();
+        Map<UserId, Map<String, ObjectNode>> remoteMessages = new java.util.LinkedHashMap<>();
+        Runnable[] afterCommit = {() -> { }};
         boolean stored = db.inTransaction(c -> {
             if (!ToDeviceStore.recordTxn(c, me.userId(), me.deviceId(), txnId, clock.millis())) {
                 return false;
@@ -68,8 +77,7 @@ public final class ToDeviceApi {
             for (Map.Entry<UserId, Map<String, ObjectNode>> user : messages.entrySet()) {
                 UserId recipient = user.getKey();
                 if (!recipient.server().equals(serverName)) {
-                    LOG.info("to-device message to a remote user skipped sender={} server={} type={}", me.userId(),
-                            recipient.server(), type);
+                    remoteMessages.put(recipient, user.getValue());
                     continue;
                 }
                 List<DeviceId> devices = ToDeviceStore.devices(c, recipient);
@@ -83,10 +91,18 @@ public final class ToDeviceApi {
                 }
             }
             ToDeviceStore.store(c, out);
+            if (!remoteMessages.isEmpty()) {
+                // the message ID lets the receiving server drop a retried transaction's duplicate
+                afterCommit[0] = remote.queue(c, me.userId(), type, me.deviceId().value() + ":" + txnId,
+                        remoteMessages);
+                LOG.debug("to-device messages queued for other servers sender={} type={} users={}", me.userId(), type,
+                        remoteMessages.size());
+            }
             return true;
         });
         if (stored) {
             recipients.forEach(notifier::wakeUser);
+            afterCommit[0].run();
         }
         return MatrixResponse.empty();
     }

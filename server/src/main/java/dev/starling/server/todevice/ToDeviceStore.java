@@ -35,6 +35,28 @@ public final class ToDeviceStore {
         }
     }
 
+    /**
+     * A to-device message from a remote user (an inbound {@code m.direct_to_device} EDU), in a caller's
+     * transaction: stored for the local user's device, or every device for {@code "*"}; returns how many.
+     */
+    public static int deliverRemote(Connection c, UserId sender, String type, UserId recipient, String device,
+            ObjectNode content) throws SQLException {
+        List<Outgoing> out = new ArrayList<>();
+        for (DeviceId target : devices(c, recipient)) {
+            if (device.equals(ToDeviceApi.ALL_DEVICES) || device.equals(target.value())) {
+                out.add(new Outgoing(recipient, target, sender, type, content));
+            }
+        }
+        store(c, out);
+        return out.size();
+    }
+
+    /** Records a remote message ID once; false when it was seen (a retried transaction). */
+    public static boolean recordRemoteMessage(Connection c, UserId sender, String messageId, long now)
+            throws SQLException {
+        return recordTxn(c, sender, DeviceId.parse("_federation"), messageId, now);
+    }
+
     static List<DeviceId> devices(Connection c, UserId user) throws SQLException {
         List<DeviceId> devices = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT device_id FROM devices WHERE user_id = ?")) {

@@ -27,6 +27,18 @@ public final class Typing {
     private final Notifier notifier;
     private final ConcurrentHashMap<RoomId, RoomTyping> rooms = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer;
+    private volatile Listener listener = (roomId, user, typing) -> { };
+
+    /** Told of every start (renewals included) and stop of typing (federation sends them on as m.typing). */
+    @FunctionalInterface
+    public interface Listener {
+        void typing(RoomId roomId, UserId user, boolean typing);
+    }
+
+    /** Sets the one {@link Listener}; it must be quick. */
+    public void listen(Listener newListener) {
+        this.listener = java.util.Objects.requireNonNull(newListener, "newListener");
+    }
 
     /** One room: typing users with their expiry (System.nanoTime), and the position of the last change. */
     private static final class RoomTyping {
@@ -66,6 +78,7 @@ public final class Typing {
         if (changed) {
             notifier.wakeRoom(roomId);
         }
+        listener.typing(roomId, user, true);
     }
 
     /** Marks the user not typing. */
@@ -83,6 +96,7 @@ public final class Typing {
         }
         if (changed) {
             notifier.wakeRoom(roomId);
+            listener.typing(roomId, user, false);
         }
     }
 
