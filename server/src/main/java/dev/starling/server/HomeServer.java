@@ -10,6 +10,7 @@ import dev.starling.server.devices.DeviceCleanup;
 import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.federation.Federation;
+import dev.starling.server.federation.InboundEdus;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
@@ -184,7 +185,9 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
-            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
+            // EDUs of inbound transactions: ignored until the EDU handlers (InboundEdus) are wired here.
+            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock,
+                    rooms.remoteEvents(), rooms.federationReads(), InboundEdus.IGNORE);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
@@ -198,7 +201,9 @@ public final class HomeServer implements AutoCloseable {
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
                             rooms.relationsApi())).plus(FederationRoutes.routes(
-                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi()))), accounts, new RateLimiter(httpConfig.rateLimits()),
+                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi())))
+                            .plus(FederationRoutes.eventRoutes(federation.events().sendApi(),
+                                    federation.events().servingApi())), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
             http.federationAuthenticator(federation.authenticator());
             int metricsPort = -1;

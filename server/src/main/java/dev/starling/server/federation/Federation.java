@@ -3,12 +3,15 @@ package dev.starling.server.federation;
 import dev.starling.protocol.crypto.SigningKey;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.server.federation.auth.XMatrixAuthenticator;
+import dev.starling.server.federation.events.FederationEvents;
 import dev.starling.server.federation.keys.KeyRing;
 import dev.starling.server.federation.keys.KeyServerApi;
 import dev.starling.server.federation.keys.OwnKeys;
 import dev.starling.server.federation.keys.RemoteKeyStore;
 import dev.starling.server.federation.net.OutboundHttp;
 import dev.starling.server.federation.net.ServerDiscovery;
+import dev.starling.server.rooms.FederationReads;
+import dev.starling.server.rooms.RemoteEvents;
 import dev.starling.server.storage.Database;
 import java.time.Clock;
 
@@ -24,9 +27,20 @@ public final class Federation implements AutoCloseable {
     private final XMatrixAuthenticator authenticator;
     private final KeyServerApi keyServerApi;
     private final FederationApi api;
+    private final FederationEvents events; // null: built without rooms (tests of the transport alone)
 
     public Federation(ServerName serverName, SigningKey signingKey, FederationConfig config, Database database,
             Clock clock) {
+        this(serverName, signingKey, config, database, clock, null, null, InboundEdus.IGNORE);
+    }
+
+    /**
+     * @param remote persisting events from other servers in rooms
+     * @param reads reading rooms for other servers
+     * @param edus where the EDUs of inbound transactions go
+     */
+    public Federation(ServerName serverName, SigningKey signingKey, FederationConfig config, Database database,
+            Clock clock, RemoteEvents remote, FederationReads reads, InboundEdus edus) {
         this.ownKeys = new OwnKeys(serverName, signingKey, config.keyValidity(), clock);
         OutboundHttp http = new OutboundHttp(config);
         this.transport = new HttpsFederationTransport(http, new ServerDiscovery(http, clock));
@@ -35,6 +49,16 @@ public final class Federation implements AutoCloseable {
         this.authenticator = new XMatrixAuthenticator(serverName, keyRing, clock);
         this.keyServerApi = new KeyServerApi(ownKeys, keyRing, clock);
         this.api = new FederationApi();
+        this.events = remote == null ? null
+                : new FederationEvents(serverName, database, keyRing, client, remote, reads, edus, clock);
+    }
+
+    /** Room events over federation: {@code /send} and the serving endpoints. */
+    public FederationEvents events() {
+        if (events == null) {
+            throw new IllegalStateException("federation was built without rooms");
+        }
+        return events;
     }
 
     public OwnKeys ownKeys() {
