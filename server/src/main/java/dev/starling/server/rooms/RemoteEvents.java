@@ -230,11 +230,26 @@ public final class RemoteEvents {
         RoomId roomId = event.roomId();
         Set<UserId> targets = db.inTransaction(c -> {
             long groupBefore = groupOf(c, roomId, before);
-            long ordering = softFailed ? EventStore.hiddenOrdering(c) : StreamPositions.next(c);
+            Optional<Long> outlier = outlierOrdering(c, event.eventId());
+            long ordering = outlier.isPresent() ? outlier.get()
+                    : softFailed ? EventStore.hiddenOrdering(c) : StreamPositions.next(c);
             long groupAfter = event.isState()
                     ? StateGroups.append(c, roomId.value(), groupBefore, event.stateTuple(), ordering) : groupBefore;
-            EventStore.insertEvent(c, event, ordering, groupAfter, groupBefore,
-                    softFailed ? EventStore.Flags.SOFT_FAILED : EventStore.Flags.TIMELINE);
+            if (outlier.isPresent()) {
+                // An outlier reached through the DAG: it gets its state but keeps its hidden position (README).
+                try (PreparedStatement s = c.prepareStatement("UPDATE events SET outlier = ?, soft_failed = ?,"
+                        + " state_group = ?, state_group_before = ? WHERE event_id = ?")) {
+                    s.setBoolean(1, false);
+                    s.setBoolean(2, softFailed);
+                    s.setLong(3, groupAfter);
+                    s.setLong(4, groupBefore);
+                    s.setString(5, event.eventId().value());
+                    s.executeUpdate();
+                }
+            } else {
+                EventStore.insertEvent(c, event, ordering, groupAfter, groupBefore,
+                        softFailed ? EventStore.Flags.SOFT_FAILED : EventStore.Flags.TIMELINE);
+            }
             for (EventId prev : event.prevEvents()) {
                 try (PreparedStatement s = c.prepareStatement(
                         "INSERT INTO event_edges (event_id, prev_event_id) VALUES (?, ?)")) {
@@ -271,6 +286,18 @@ public final class RemoteEvents {
         });
         if (!softFailed) {
             listener.committed(roomId, targets, 1);
+        }
+    }
+
+    private static Optional<Long> outlierOrdering(Connection c, EventId eventId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT stream_ordering FROM events WHERE event_id = ? AND outlier = ? AND rejected = ?")) {
+            s.setString(1, eventId.value());
+            s.setBoolean(2, true);
+            s.setBoolean(3, false);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getLong(1)) : Optional.empty();
+            }
         }
     }
 

@@ -70,23 +70,29 @@ final class InboundPipeline {
         if (known == Status.REJECTED) {
             throw new Refused("the event was rejected before");
         }
-        if (known != Status.UNKNOWN) {
-            return; // already have it: nothing to do (an outlier stays an outlier, see README)
+        if (known.hasState()) {
+            return; // already in the DAG
         }
         RoomVersion version = received.roomVersion();
-        try {
-            signatures.verify(received.json(), version, received.originServerTs());
-        } catch (ProtocolException e) {
-            throw new Refused("signature check failed: " + e.getMessage());
+        Pdu event;
+        if (known == Status.OUTLIER) {
+            // Checked up to its auth events when it was fetched; now it joins the DAG (README: outliers).
+            event = rooms.events(List.of(received.eventId())).get(received.eventId());
+        } else {
+            try {
+                signatures.verify(received.json(), version, received.originServerTs());
+            } catch (ProtocolException e) {
+                throw new Refused("signature check failed: " + e.getMessage());
+            }
+            event = received;
+            EventSigning.ContentHashCheck hash = EventSigning.checkContentHash(received.json(), version);
+            if (!hash.matched()) {
+                // Same event ID (the reference hash is over the redacted form): keep the redacted event.
+                event = Pdu.fromJson(hash.event(), version);
+                LOG.info("content hash mismatch, event redacted event_id={} origin={}", event.eventId(), origin);
+            }
+            checkAuthEvents(origin, event);
         }
-        Pdu event = received;
-        EventSigning.ContentHashCheck hash = EventSigning.checkContentHash(received.json(), version);
-        if (!hash.matched()) {
-            // Same event ID (the reference hash is over the redacted form): keep the redacted event.
-            event = Pdu.fromJson(hash.event(), version);
-            LOG.info("content hash mismatch, event redacted event_id={} origin={}", event.eventId(), origin);
-        }
-        checkAuthEvents(origin, event);
         ensurePrevEvents(origin, event, fillGaps);
         StateBefore before;
         try {
