@@ -142,6 +142,13 @@ final class FedEvents {
     /** A signed PDU from {@code remote}: hashes and signature added, in the format of {@code version}. */
     static ObjectNode pdu(Remote remote, RoomVersion version, String roomId, String sender, String type,
             String stateKey, ObjectNode content, List<String> prev, List<String> auth, long depth) {
+        return pdu(remote, version, roomId, sender, type, stateKey, content, prev, auth, depth,
+                System.currentTimeMillis());
+    }
+
+    /** As above with a chosen {@code origin_server_ts}. */
+    static ObjectNode pdu(Remote remote, RoomVersion version, String roomId, String sender, String type,
+            String stateKey, ObjectNode content, List<String> prev, List<String> auth, long depth, long ts) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("type", type);
         if (stateKey != null) {
@@ -150,7 +157,7 @@ final class FedEvents {
         json.put("sender", sender);
         json.put("room_id", roomId);
         json.set("content", content);
-        json.put("origin_server_ts", System.currentTimeMillis());
+        json.put("origin_server_ts", ts);
         ArrayNode prevs = json.putArray("prev_events");
         prev.forEach(prevs::add);
         ArrayNode auths = json.putArray("auth_events");
