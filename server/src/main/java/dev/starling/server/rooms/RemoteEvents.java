@@ -42,12 +42,22 @@ public final class RemoteEvents {
         SOFT_FAILED,
         /** Known without the state before it (a fetched auth event): an auth event, not a prev event. */
         OUTLIER,
-        /** Refused by the auth rules: never an auth event, never state, never served. */
-        REJECTED;
+        /**
+         * Refused by the auth rules against the state before it: never an auth event, never state, never
+         * served; a later event may still name it as a prev event, the state after it being the state before
+         * it (Server-Server API § Rejection).
+         */
+        REJECTED,
+        /** Refused against its own auth events: no state known at all. */
+        REJECTED_OUTLIER;
 
         /** Whether the state after the event is known, so that it can be a prev event. */
         public boolean hasState() {
-            return this == ACCEPTED || this == SOFT_FAILED;
+            return this == ACCEPTED || this == SOFT_FAILED || this == REJECTED;
+        }
+
+        public boolean isRejected() {
+            return this == REJECTED || this == REJECTED_OUTLIER;
         }
     }
 
@@ -97,7 +107,8 @@ public final class RemoteEvents {
                         "SELECT rejected, outlier, soft_failed FROM events WHERE event_id = ?")) {
                     s.setString(1, id.value());
                     try (ResultSet r = s.executeQuery()) {
-                        found.put(id, !r.next() ? Status.UNKNOWN : r.getBoolean(1) ? Status.REJECTED
+                        found.put(id, !r.next() ? Status.UNKNOWN
+                                : r.getBoolean(1) ? (r.getBoolean(2) ? Status.REJECTED_OUTLIER : Status.REJECTED)
                                 : r.getBoolean(2) ? Status.OUTLIER : r.getBoolean(3) ? Status.SOFT_FAILED
                                 : Status.ACCEPTED);
                     }
@@ -144,17 +155,23 @@ public final class RemoteEvents {
      */
     public StateBefore stateBefore(RoomId roomId, RoomVersion version, List<EventId> prevEvents) {
         return db.read(c -> {
-            Map<String, StoredEvent> prevs = EventStore.storedEvents(c, prevEvents.stream().map(EventId::value).toList());
             Set<Long> groups = new HashSet<>();
             long first = -1;
             for (EventId id : prevEvents) {
-                StoredEvent prev = prevs.get(id.value());
-                if (prev == null) {
-                    throw new SQLException("prev event " + id + " has no state");
-                }
-                groups.add(prev.stateGroup());
-                if (first < 0) {
-                    first = prev.stateGroup();
+                // Rejected prev events count with the state before them, which is their state_group.
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT state_group FROM events WHERE event_id = ? AND outlier = ?")) {
+                    s.setString(1, id.value());
+                    s.setBoolean(2, false);
+                    try (ResultSet r = s.executeQuery()) {
+                        if (!r.next()) {
+                            throw new SQLException("prev event " + id + " has no state");
+                        }
+                        groups.add(r.getLong(1));
+                        if (first < 0) {
+                            first = r.getLong(1);
+                        }
+                    }
                 }
             }
             if (groups.size() == 1) {

@@ -156,6 +156,17 @@ class InboundPipelineHostileHttpTest {
             assertThat(error(room.send("r3", onRejected), onRejectedId)).contains("rejected");
             assertThat(FedEvents.stored(a, onRejectedId)).isEqualTo("rejected");
             assertThat(room.timelineBodies()).doesNotContain("let me in");
+            // A later event may name a rejected event as a prev event: the state after it is the state before it.
+            ObjectNode onTop = FedEvents.pdu(room.remote(), VERSION, room.roomId(), room.bob(), "m.room.message", null,
+                    FedEvents.content("{\"msgtype\":\"m.text\",\"body\":\"on top of a rejected event\"}"),
+                    List.of(topicId), FedEvents.auth(a, VERSION, room.roomId(), room.bob(), false),
+                    FedEvents.maxDepth(a, room.roomId()) + 1);
+            String onTopId = FedEvents.id(onTop, VERSION);
+            assertThat(error(room.send("r4", onTop), onTopId)).isEmpty();
+            assertThat(FedEvents.stored(a, onTopId)).isEqualTo("timeline");
+            assertThat(FedEvents.extremities(a, room.roomId())).contains(onTopId).doesNotContain(topicId);
+            assertThat(FedEvents.state(a, room.roomId(), "m.room.topic", "")).isEqualTo(topicBefore);
+            assertThat(room.timelineBodies()).contains("on top of a rejected event");
         }
     }
 
@@ -222,6 +233,8 @@ class InboundPipelineHostileHttpTest {
             assertThat(FedEvents.stored(a, lateId)).isEqualTo("soft_failed");
             assertThat(FedEvents.extremities(a, room.roomId())).isEqualTo(extremities);
             assertThat(room.timelineBodies()).doesNotContain("sent before I noticed the ban");
+            assertThat(client(a, "GET", FedEvents.V3 + "/rooms/" + FedEvents.path(room.roomId()) + "/event/"
+                    + FedEvents.path(lateId), null, room.alice()).status()).isEqualTo(404);
             // A replay of the same event is not processed again.
             assertThat(error(room.send("soft2", late), lateId)).isEmpty();
             assertThat(FedEvents.stored(a, lateId)).isEqualTo("soft_failed");

@@ -67,7 +67,7 @@ final class InboundPipeline {
      */
     void process(ServerName origin, Pdu received, boolean fillGaps) {
         Status known = rooms.status(List.of(received.eventId())).get(received.eventId());
-        if (known == Status.REJECTED) {
+        if (known.isRejected()) {
             throw new Refused("the event was rejected before");
         }
         if (known.hasState()) {
@@ -132,16 +132,32 @@ final class InboundPipeline {
         if (status.containsValue(Status.UNKNOWN)) {
             throw new Refused("auth events could not be fetched");
         }
-        if (status.containsValue(Status.REJECTED)) {
-            rooms.persistOutlier(event, true);
-            throw new Refused("an auth event was rejected");
+        if (status.values().stream().anyMatch(Status::isRejected)) {
+            storeRejected(event);
+            throw new Refused("rejected: an auth event was rejected");
         }
         try {
             authAgainstOwnAuthEvents(event);
         } catch (AuthException e) {
-            rooms.persistOutlier(event, true);
+            storeRejected(event);
             throw new Refused("rejected by its auth events: " + e.getMessage());
         }
+    }
+
+    /**
+     * Stores an event rejected by its auth events: with the state before it when its prev_events are known
+     * (so that later events may still name it, Server-Server API § Rejection), else as a rejected outlier.
+     */
+    private void storeRejected(Pdu event) {
+        if (missingPrevs(event).isEmpty()) {
+            try {
+                rooms.persistRejected(event, rooms.stateBefore(event.roomId(), event.roomVersion(), event.prevEvents()));
+                return;
+            } catch (ProtocolException e) {
+                // no state: fall through
+            }
+        }
+        rooms.persistOutlier(event, true);
     }
 
     private void authAgainstOwnAuthEvents(Pdu event) {
@@ -185,7 +201,7 @@ final class InboundPipeline {
                 if (status.containsValue(Status.UNKNOWN)) {
                     continue;
                 }
-                boolean rejected = status.containsValue(Status.REJECTED);
+                boolean rejected = status.values().stream().anyMatch(Status::isRejected);
                 if (!rejected) {
                     try {
                         authAgainstOwnAuthEvents(pdu);
