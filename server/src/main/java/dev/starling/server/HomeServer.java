@@ -135,6 +135,12 @@ public final class HomeServer implements AutoCloseable {
     /** As {@link #start(ServerConfig, DatabaseConfig, Tuning)} with a signing key given directly (tests). */
     public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
             SigningKey signingKey) {
+        return start(config, databaseConfig, tuning, signingKey, InboundEdus.IGNORE);
+    }
+
+    /** As above, with the handler of the EDUs of inbound federation transactions given directly (tests). */
+    public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
+            SigningKey signingKey, InboundEdus inboundEdus) {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
@@ -185,9 +191,9 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
-            // EDUs of inbound transactions: ignored until the EDU handlers (InboundEdus) are wired here.
+            // EDUs of inbound transactions: ignored (InboundEdus.IGNORE) until the EDU handlers are wired here.
             federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock,
-                    rooms.remoteEvents(), rooms.federationReads(), InboundEdus.IGNORE);
+                    rooms.remoteEvents(), rooms.federationReads(), inboundEdus);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
