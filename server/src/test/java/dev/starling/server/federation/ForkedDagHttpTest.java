@@ -87,8 +87,16 @@ class ForkedDagHttpTest {
                     // Same mainline position: origin_server_ts orders them; the later (carol's) is applied last.
                     assertThat(s.topicNow()).as(version + " carolFirst=" + carolFirst).isEqualTo(carolId);
 
-                    // The next local event names both branches and merges them.
-                    String merge = FedEvents.say(a, alice, s.roomId(), "merged");
+                    String merge;
+                    if (carolFirst) {
+                        // A remote event merges the branches: the state before it is their resolution.
+                        ObjectNode remoteMerge = FedEvents.message(a, s.b(), version, s.roomId(), s.bob(), "merged");
+                        merge = s.send(s.b(), "mb" + s.roomId(), remoteMerge);
+                        assertThat(FedEvents.stored(a, merge)).isEqualTo("timeline");
+                    } else {
+                        // The next local event names both branches and merges them.
+                        merge = FedEvents.say(a, alice, s.roomId(), "merged");
+                    }
                     JsonNode mergeJson = CanonicalJson.parse(FedEvents.strings(a,
                             "SELECT json FROM events WHERE event_id = ?", merge).get(0));
                     List<String> prevs = new ArrayList<>();
@@ -96,6 +104,12 @@ class ForkedDagHttpTest {
                     assertThat(prevs).containsExactlyInAnyOrder(bobId, carolId);
                     assertThat(FedEvents.extremities(a, s.roomId())).containsExactly(merge);
                     assertThat(s.topicNow()).isEqualTo(carolId);
+                    // The state before the merge, as served to a member server, is the resolved one.
+                    FederatingServer.Reply before = FedEvents.signed(s.b(), a, "GET", FedEvents.FED + "/state_ids/"
+                            + FedEvents.path(s.roomId()) + "?event_id=" + FedEvents.path(merge), null);
+                    List<String> stateBefore = new ArrayList<>();
+                    before.json().path("pdu_ids").forEach(p -> stateBefore.add(p.asText()));
+                    assertThat(stateBefore).contains(carolId).doesNotContain(bobId);
 
                     // Carol bans bob while bob changes the topic, both on the merge.
                     List<String> fork2 = List.of(merge);

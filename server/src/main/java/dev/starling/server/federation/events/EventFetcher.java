@@ -37,10 +37,8 @@ final class EventFetcher {
     List<ObjectNode> missingEvents(ServerName origin, RoomId roomId, List<EventId> earliest, EventId latest,
             long minDepth) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        earliest.forEach(id -> body.withArray("earliest_events").add(id.value()));
-        if (earliest.isEmpty()) {
-            body.putArray("earliest_events");
-        }
+        var earliestIds = body.putArray("earliest_events");
+        earliest.forEach(id -> earliestIds.add(id.value()));
         body.putArray("latest_events").add(latest.value());
         body.put("limit", MISSING_EVENTS_LIMIT);
         body.put("min_depth", minDepth);

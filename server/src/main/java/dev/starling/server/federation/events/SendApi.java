@@ -100,15 +100,20 @@ public final class SendApi {
             }
             ObjectNode answer = JsonNodeFactory.instance.objectNode();
             ObjectNode results = answer.putObject("pdus");
+            boolean complete = true;
             for (ObjectNode raw : byDepth(pdus)) {
-                receive(origin, raw, results);
+                complete &= receive(origin, raw, results);
             }
             if (eduList != null) {
                 for (JsonNode edu : eduList) {
                     receiveEdu(origin, edu);
                 }
             }
-            transactions.remember(origin, txnId, answer, clock.millis());
+            if (complete) {
+                // After an internal error (say, the database) a replay is processed again: accepted events are
+                // known by then, so that is idempotent, and the failed ones get another chance.
+                transactions.remember(origin, txnId, answer, clock.millis());
+            }
             LOG.info("transaction received origin={} txn_id={} pdus={} edus={}", origin, txnId, pdus.size(),
                     eduList == null ? 0 : eduList.size());
             return MatrixResponse.ok(answer);
@@ -117,13 +122,16 @@ public final class SendApi {
         }
     }
 
-    /** One PDU: its result goes under its event ID; one that names no room we know is left out (as Synapse). */
-    private void receive(ServerName origin, ObjectNode raw, ObjectNode results) {
+    /**
+     * One PDU: its result goes under its event ID; one that names no room we know is left out (as Synapse).
+     * Returns false after an internal error (not a refusal).
+     */
+    private boolean receive(ServerName origin, ObjectNode raw, ObjectNode results) {
         Optional<RoomId> roomId = InboundPipeline.roomIdOf(raw).flatMap(SendApi::roomId);
         Optional<RoomVersion> version = roomId.flatMap(rooms::version);
         if (version.isEmpty()) {
             LOG.info("pdu for an unknown room dropped origin={} room_id={}", origin, roomId.orElse(null));
-            return;
+            return true;
         }
         Pdu pdu;
         try {
@@ -131,12 +139,12 @@ public final class SendApi {
         } catch (ProtocolException e) {
             eventIdOf(raw, version.get()).ifPresent(id -> results.putObject(id.value())
                     .put("error", "invalid event: " + e.getMessage()));
-            return;
+            return true;
         }
         String id = pdu.eventId().value();
         if (!rooms.serverJoined(roomId.get(), serverName)) {
             results.putObject(id).put("error", "this server has no member in the room");
-            return;
+            return true;
         }
         try {
             rooms.underLock(roomId.get(), () -> {
@@ -144,12 +152,15 @@ public final class SendApi {
                 return null;
             });
             results.putObject(id);
+            return true;
         } catch (InboundPipeline.Refused e) {
             LOG.info("pdu not accepted origin={} event_id={} reason={}", origin, id, e.getMessage());
             results.putObject(id).put("error", e.getMessage());
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("pdu failed origin={} event_id={} error={}", origin, id, e.toString());
             results.putObject(id).put("error", "internal error");
+            return false;
         }
     }
 
