@@ -242,6 +242,37 @@ class InboundPipelineHostileHttpTest {
     }
 
     @OnEveryDatabase
+    void aRemoteRedactionIsAppliedOnlyWhenTheSenderMayRedactTheTarget(Backend backend) {
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend)) {
+            Room room = room(a, b);
+            String alicesMessage = FedEvents.say(a, room.alice(), room.roomId(), "alice's words");
+            ObjectNode own = room.message("bob's words");
+            String ownId = FedEvents.id(own, VERSION);
+            assertThat(error(room.send("own", own), ownId)).isEmpty();
+            // Bob (power 0, another server) redacts alice's message: accepted into the DAG, not applied.
+            ObjectNode redactOther = redaction(room, alicesMessage);
+            String redactOtherId = FedEvents.id(redactOther, VERSION);
+            assertThat(error(room.send("ro", redactOther), redactOtherId)).isEmpty();
+            // Bob redacts his own message: applied.
+            ObjectNode redactOwn = redaction(room, ownId);
+            String redactOwnId = FedEvents.id(redactOwn, VERSION);
+            assertThat(error(room.send("rw", redactOwn), redactOwnId)).isEmpty();
+            String path = FedEvents.V3 + "/rooms/" + FedEvents.path(room.roomId()) + "/event/";
+            assertThat(client(a, "GET", path + FedEvents.path(alicesMessage), null, room.alice()).json()
+                    .path("content").path("body").asText()).isEqualTo("alice's words");
+            assertThat(client(a, "GET", path + FedEvents.path(ownId), null, room.alice()).json()
+                    .path("content").has("body")).isFalse();
+        }
+    }
+
+    private static ObjectNode redaction(Room room, String target) {
+        return FedEvents.pdu(room.remote(), VERSION, room.roomId(), room.bob(), "m.room.redaction", null,
+                FedEvents.content("{\"redacts\":\"" + target + "\"}"), FedEvents.extremities(room.a(), room.roomId()),
+                FedEvents.auth(room.a(), VERSION, room.roomId(), room.bob(), false),
+                FedEvents.maxDepth(room.a(), room.roomId()) + 1);
+    }
+
+    @OnEveryDatabase
     void missingPrevAndAuthEventsAreFetchedAndCheckedLikePushedOnes(Backend backend) {
         try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend);
                 ScriptedRemote c = ScriptedRemote.start()) {

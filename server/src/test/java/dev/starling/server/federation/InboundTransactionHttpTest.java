@@ -37,10 +37,20 @@ class InboundTransactionHttpTest {
                 assertThat(FedEvents.state(a, roomId, "m.room.member", bob)).isEqualTo(joinId);
                 assertThat(FedEvents.extremities(a, roomId)).containsExactly(joinId);
 
+                // A long-polling /sync of alice wakes for the remote message.
+                String since = client(a, "GET", FedEvents.V3 + "/sync", null, alice).json().path("next_batch").asText();
+                java.util.concurrent.CompletableFuture<JsonNode> polling = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> client(a, "GET", FedEvents.V3 + "/sync?timeout=20000&since=" + since, null,
+                                alice).json());
                 ObjectNode hello = FedEvents.message(a, remote, version, roomId, bob, "hello from afar");
                 String helloId = FedEvents.id(hello, version);
+                long sent = System.nanoTime();
                 FederatingServer.Reply said = FedEvents.transaction(remote, a, "m" + version.id(), List.of(hello), List.of());
                 assertThat(said.json().path("pdus").path(helloId).has("error")).as(said.json().toString()).isFalse();
+                JsonNode woken = polling.join();
+                assertThat(System.nanoTime() - sent).isLessThan(15_000_000_000L);
+                assertThat(woken.path("rooms").path("join").path(roomId).path("timeline").path("events").toString())
+                        .contains("hello from afar");
 
                 // Alice's /sync shows both, and her reply goes on top of Bob's message.
                 JsonNode sync = client(a, "GET", FedEvents.V3 + "/sync", null, alice).json();
