@@ -1,6 +1,8 @@
 package dev.starling.server;
 
 import dev.starling.server.federation.FederationApi;
+import dev.starling.server.federation.events.EventServingApi;
+import dev.starling.server.federation.events.SendApi;
 import dev.starling.server.federation.keys.KeyServerApi;
 import dev.starling.server.federation.query.QueryApi;
 import dev.starling.server.http.Access;
@@ -36,5 +38,20 @@ public final class FederationRoutes {
                 Route.get("/_matrix/federation/v1/user/devices/{userId}", q::devices).access(Access.FEDERATION),
                 Route.post("/_matrix/federation/v1/user/keys/query", q::keysQuery).access(Access.FEDERATION),
                 Route.post("/_matrix/federation/v1/user/keys/claim", q::keysClaim).access(Access.FEDERATION));
+    }
+
+    /** Room events: inbound transactions and serving the DAG (federation/README.md "The inbound event pipeline"). */
+    public static List<Route> eventRoutes(SendApi send, EventServingApi events) {
+        return List.of(
+                Route.put("/_matrix/federation/v1/send/{txnId}", send::send).access(Access.FEDERATION)
+                        .maxBodyBytes(SendApi.MAX_BODY_BYTES),
+                Route.get("/_matrix/federation/v1/event/{eventId}", events::event).access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/state/{roomId}", events::state).access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/state_ids/{roomId}", events::stateIds).access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/event_auth/{roomId}/{eventId}", events::eventAuth)
+                        .access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/backfill/{roomId}", events::backfill).access(Access.FEDERATION),
+                Route.post("/_matrix/federation/v1/get_missing_events/{roomId}", events::missingEvents)
+                        .access(Access.FEDERATION));
     }
 }

@@ -12,6 +12,7 @@ import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.federation.Federation;
 import dev.starling.server.federation.InboundEdus;
 import dev.starling.server.federation.edu.InboundEduHandlers;
+import dev.starling.server.federation.events.FederationEvents;
 import dev.starling.server.federation.edu.OutboundEdus;
 import dev.starling.server.federation.query.QueryApi;
 import dev.starling.server.federation.query.RemoteQueries;
@@ -155,6 +156,15 @@ public final class HomeServer implements AutoCloseable {
     /** As {@link #start(ServerConfig, DatabaseConfig, Tuning)} with a signing key given directly (tests). */
     public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
             SigningKey signingKey) {
+        return start(config, databaseConfig, tuning, signingKey, null);
+    }
+
+    /**
+     * As above, with the handler of the EDUs of inbound federation transactions given directly (tests);
+     * null: the server's own handlers.
+     */
+    public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
+            SigningKey signingKey, InboundEdus edusOverride) {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
@@ -201,8 +211,8 @@ public final class HomeServer implements AutoCloseable {
             RoomEvents roomEvents = new RoomEvents(database);
             Typing typing = new Typing(ephemeral, notifier);
             typing.listen(outboundEdus);
-            InboundEdus inboundEdus = new InboundEduHandlers(config.serverName(), database, typing, notifier,
-                    deviceLists, clock);
+            InboundEdus inboundEdus = edusOverride != null ? edusOverride
+                    : new InboundEduHandlers(config.serverName(), database, typing, notifier, deviceLists, clock);
             PushRules pushRules = new PushRules(database, notifier);
             FiltersApi filters = new FiltersApi(database);
             List<SyncSource> sources = List.of(new ToDeviceSyncSource(database),
@@ -216,6 +226,11 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
+            // Room events over federation: inbound transactions (PDUs through the pipeline, EDUs to the
+            // handlers above) and serving the DAG to other servers.
+            FederationEvents federationEvents = new FederationEvents(config.serverName(), database,
+                    federation.keyRing(), federation.client(), rooms.remoteEvents(), rooms.federationReads(),
+                    inboundEdus, clock);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
@@ -232,7 +247,9 @@ public final class HomeServer implements AutoCloseable {
                             rooms.relationsApi())).plus(FederationRoutes.routes(
                             new FederationRoutes.Apis(federation.api(), federation.keyServerApi())))
                             .plus(FederationRoutes.queryRoutes(new QueryApi(config.serverName(), database, profiles,
-                                    userStore::exists, new FederatedKeys(config.serverName(), database)))), accounts, new RateLimiter(httpConfig.rateLimits()),
+                                    userStore::exists, new FederatedKeys(config.serverName(), database))))
+                            .plus(FederationRoutes.eventRoutes(federationEvents.sendApi(),
+                                    federationEvents.servingApi())), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
             http.federationAuthenticator(federation.authenticator());
             federation.authenticator().onAuthenticated(federationSender::contacted);

@@ -25,6 +25,10 @@ public final class Federation implements AutoCloseable {
     private final KeyServerApi keyServerApi;
     private final FederationApi api;
 
+    /**
+     * The parts that need no rooms; room events over federation ({@code FederationEvents}) are built by
+     * {@code HomeServer} on top of {@link #keyRing()} and {@link #client()} once the rooms exist.
+     */
     public Federation(ServerName serverName, SigningKey signingKey, FederationConfig config, Database database,
             Clock clock) {
         this.ownKeys = new OwnKeys(serverName, signingKey, config.keyValidity(), clock);

@@ -45,7 +45,7 @@ public final class ContextApi {
         var user = device.userId();
         ObjectNode body = db.read(c -> {
             Optional<StoredEvent> found = EventStore.event(c, eventId.value())
-                    .filter(e -> e.pdu().roomId().equals(roomId));
+                    .filter(e -> e.pdu().roomId().equals(roomId) && e.streamOrdering() > 0); // not hidden (V11)
             if (found.isEmpty() || Forgetting.forgotten(c, user, roomId)
                     || !RoomStream.visible(c, user, roomId, found.get())) {
                 throw MatrixException.notFound("event not found");

@@ -48,13 +48,14 @@ final class EventStore {
         for (int i = 0; i < events.size(); i++) {
             Pdu event = events.get(i);
             long ordering = first + i;
+            long groupBefore = group;
             if (event.isState()) {
                 group = StateGroups.append(c, roomId, group, event.stateTuple(), ordering);
             }
             if (event.isCreateEvent()) {
                 insertRoom(c, event, group);
             }
-            insertEvent(c, event, ordering, group);
+            insertEvent(c, event, ordering, group, groupBefore, Flags.TIMELINE);
             EventIndexes.index(c, event, ordering);
             for (EventId prev : event.prevEvents()) {
                 try (PreparedStatement s = c.prepareStatement(
@@ -213,11 +214,32 @@ final class EventStore {
         }
     }
 
-    private static void insertEvent(Connection c, Pdu event, long ordering, long group) throws SQLException {
+    /** How an event is kept: in the timeline, or hidden as an outlier, soft-failed or rejected (migration V11). */
+    enum Flags {
+        TIMELINE(false, false, false), OUTLIER(true, false, false), SOFT_FAILED(false, true, false),
+        REJECTED(false, false, true), REJECTED_OUTLIER(true, false, true);
+
+        final boolean outlier;
+        final boolean softFailed;
+        final boolean rejected;
+
+        Flags(boolean outlier, boolean softFailed, boolean rejected) {
+            this.outlier = outlier;
+            this.softFailed = softFailed;
+            this.rejected = rejected;
+        }
+    }
+
+    /**
+     * Inserts one event row. {@code groupBefore} &lt; 0: the state before it is unknown (outliers).
+     * Every row but a timeline event's has a negative ordering (see {@link #hiddenOrdering}).
+     */
+    static void insertEvent(Connection c, Pdu event, long ordering, long group, long groupBefore, Flags flags)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO events (event_id, stream_ordering, room_id, depth, type, state_key, sender,
-                    origin_server_ts, json, rejected, state_group)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    origin_server_ts, json, rejected, state_group, state_group_before, outlier, soft_failed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             s.setString(1, event.eventId().value());
             s.setLong(2, ordering);
             s.setString(3, event.roomId().value());
@@ -228,14 +250,37 @@ final class EventStore {
             s.setLong(8, event.originServerTs());
             String json = new String(event.canonicalBytes(), StandardCharsets.UTF_8);
             s.setString(9, json);
-            s.setBoolean(10, false);
+            s.setBoolean(10, flags.rejected);
             s.setLong(11, group);
+            if (groupBefore < 0) {
+                s.setNull(12, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(12, groupBefore);
+            }
+            s.setBoolean(13, flags.outlier);
+            s.setBoolean(14, flags.softFailed);
             s.executeUpdate();
-            PduCache.remember(event, json);
+            if (!flags.rejected) {
+                PduCache.remember(event, json);
+            }
         }
     }
 
-    private static void upsertCurrentState(Connection c, Pdu event) throws SQLException {
+    /**
+     * The next negative stream ordering, for an event no read by stream position may see (an outlier, a
+     * soft-failed or a rejected event): it still needs a unique number, which state snapshots refer to.
+     */
+    static long hiddenOrdering(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE hidden_event_position SET position = position - 1 WHERE id = 1 RETURNING position")) {
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    static void upsertCurrentState(Connection c, Pdu event) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO current_state (room_id, type, state_key, event_id, membership) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (room_id, type, state_key)

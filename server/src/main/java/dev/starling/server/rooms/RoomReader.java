@@ -105,7 +105,8 @@ final class RoomReader {
     Optional<Pdu> event(UserId user, RoomId roomId, EventId eventId) {
         return db.read(c -> {
             Optional<StoredEvent> stored = EventStore.event(c, eventId.value());
-            if (stored.isEmpty() || !stored.get().pdu().roomId().equals(roomId)) {
+            // A hidden event (outlier, soft-failed: a negative position) is not shown to clients (migration V11).
+            if (stored.isEmpty() || !stored.get().pdu().roomId().equals(roomId) || stored.get().streamOrdering() <= 0) {
                 return Optional.<Pdu>empty();
             }
             return visible(c, user, roomId, stored.get()) ? Optional.of(stored.get().pdu()) : Optional.<Pdu>empty();

@@ -25,6 +25,8 @@ public final class Rooms {
     private final RedactionsApi redactionsApi;
     private final ContextApi contextApi;
     private final RelationsApi relationsApi;
+    private final RemoteEvents remoteEvents;
+    private final FederationReads federationReads;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
@@ -58,6 +60,18 @@ public final class Rooms {
         this.redactionsApi = new RedactionsApi(sender);
         this.contextApi = new ContextApi(db);
         this.relationsApi = new RelationsApi(db);
+        this.remoteEvents = new RemoteEvents(db, locks, listener);
+        this.federationReads = new FederationReads(db);
+    }
+
+    /** Persisting events from other servers (the federation inbound pipeline). */
+    public RemoteEvents remoteEvents() {
+        return remoteEvents;
+    }
+
+    /** Reading the room DAG for other servers (federation serving). */
+    public FederationReads federationReads() {
+        return federationReads;
     }
 
     /** What the alias and room directories and profiles may read and do in rooms. */

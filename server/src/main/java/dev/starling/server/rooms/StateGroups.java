@@ -81,6 +81,59 @@ final class StateGroups {
         return group;
     }
 
+    /**
+     * A new group holding exactly {@code state} (state key → event ordering), written as a delta on
+     * {@code baseGroup} when the base's keys are all in {@code state} and its chain is short enough, else as a
+     * full snapshot (a delta cannot remove a key). For a state computed by state resolution. Returns its id.
+     */
+    static long snapshot(Connection c, String roomId, long baseGroup, Map<StateKey, Long> state) throws SQLException {
+        Map<Long, Long> wanted = new HashMap<>();
+        for (Map.Entry<StateKey, Long> e : state.entrySet()) {
+            wanted.put(intern(c, e.getKey()), e.getValue());
+        }
+        Map<Long, Long> base = baseGroup == 0 ? Map.of() : entryIds(c, baseGroup);
+        long chain = baseGroup == 0 ? -1 : chainLength(c, baseGroup);
+        boolean full = baseGroup == 0 || chain + 1 >= MAX_CHAIN || !wanted.keySet().containsAll(base.keySet());
+        Map<Long, Long> entries = new HashMap<>();
+        if (full) {
+            entries.putAll(wanted);
+        } else {
+            wanted.forEach((key, ordering) -> {
+                if (!ordering.equals(base.get(key))) {
+                    entries.put(key, ordering);
+                }
+            });
+        }
+        long group;
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO state_groups (room_id, prev_group, chain_length) VALUES (?, ?, ?) RETURNING id")) {
+            s.setString(1, roomId);
+            if (full) {
+                s.setNull(2, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(2, baseGroup);
+            }
+            s.setLong(3, full ? 0 : chain + 1);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                group = r.getLong(1);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO state_group_entries (state_group, state_key_id, event_ordering) VALUES (?, ?, ?)")) {
+            for (Map.Entry<Long, Long> e : entries.entrySet()) {
+                s.setLong(1, group);
+                s.setLong(2, e.getKey());
+                s.setLong(3, e.getValue());
+                s.addBatch();
+            }
+            if (!entries.isEmpty()) {
+                s.executeBatch();
+            }
+        }
+        return group;
+    }
+
     /** Every entry of the group, resolved through its chain: state key → event ID. */
     static Map<StateKey, String> load(Connection c, long group) throws SQLException {
         Map<StateKey, String> state = new HashMap<>();

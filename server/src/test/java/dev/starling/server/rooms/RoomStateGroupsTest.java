@@ -48,6 +48,39 @@ class RoomStateGroupsTest {
         }
     }
 
+    @OnEveryDatabase
+    void aResolvedStateIsWrittenAsADeltaWhenItOnlyAddsOrChangesKeysElseInFull(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            t.db().inTransaction(c -> {
+                long placeholder = placeholder(c);
+                // Hidden events (outliers, soft-failed, rejected: migration V11) have negative orderings.
+                for (long ordering : new long[] {1, 2, 3, -1}) {
+                    insertEvent(c, ordering, placeholder);
+                }
+                StateKey name = new StateKey("m.room.name", "");
+                StateKey topic = new StateKey("m.room.topic", "");
+                StateKey member = new StateKey("m.room.member", "@a:example.org");
+                long base = StateGroups.append(c, "!room:example.org", 0, name, 1);
+                base = StateGroups.append(c, "!room:example.org", base, topic, 2);
+                // Changes topic, adds a member (a hidden event): a delta of two entries on the base.
+                long delta = StateGroups.snapshot(c, "!room:example.org", base, Map.of(name, 1L, topic, 3L, member, -1L));
+                assertThat(StateGroups.load(c, delta)).isEqualTo(Map.of(name, "$e1", topic, "$e3", member, "$e-1"));
+                assertThat(count(c, "SELECT COUNT(*) FROM state_group_entries WHERE state_group = " + delta)).isEqualTo(2);
+                assertThat(count(c, "SELECT prev_group FROM state_groups WHERE id = " + delta)).isEqualTo(base);
+                // Drops the name: a delta cannot remove a key, so a full snapshot.
+                long full = StateGroups.snapshot(c, "!room:example.org", delta, Map.of(topic, 2L));
+                assertThat(StateGroups.load(c, full)).isEqualTo(Map.of(topic, "$e2"));
+                assertThat(count(c, "SELECT COUNT(*) FROM state_groups WHERE prev_group IS NULL AND id = " + full))
+                        .isEqualTo(1);
+                // The same state as the base: an empty delta.
+                long same = StateGroups.snapshot(c, "!room:example.org", base, Map.of(name, 1L, topic, 2L));
+                assertThat(StateGroups.load(c, same)).isEqualTo(StateGroups.load(c, base));
+                assertThat(count(c, "SELECT COUNT(*) FROM state_group_entries WHERE state_group = " + same)).isZero();
+                return null;
+            });
+        }
+    }
+
     /** A room row and one event per ordering; they point at a placeholder group (the foreign keys want one). */
     private static long placeholder(Connection c) throws SQLException {
         long group;
