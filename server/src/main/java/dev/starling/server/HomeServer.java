@@ -10,6 +10,8 @@ import dev.starling.server.devices.DeviceCleanup;
 import dev.starling.server.devices.DevicesApi;
 import dev.starling.server.discovery.DiscoveryApi;
 import dev.starling.server.federation.Federation;
+import dev.starling.server.federation.membership.MembershipClient;
+import dev.starling.server.federation.membership.MembershipServingApi;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
@@ -156,10 +158,13 @@ public final class HomeServer implements AutoCloseable {
                 database.listen(metrics);
             }
             ProfileStore profiles = new ProfileStore(database);
+            // Federation before rooms: joining, inviting and leaving rooms on other servers go through it.
+            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
                     user -> user.server().equals(config.serverName()) && userStore.exists(user),
                     metricsOn ? metrics.countingEvents(notifier) : notifier,
-                    new AliasHooks(database, clock, user -> profiles.get(user).toJson()));
+                    new AliasHooks(database, clock, user -> profiles.get(user).toJson()),
+                    new MembershipClient(federation.client(), federation.keyRing()));
             EphemeralStream ephemeral = new EphemeralStream();
             // E2EE: device keys and device lists, to-device messages, devices (keys, todevice, devices packages).
             PasswordReauth reauth = new PasswordReauth(accounts, clock, random);
@@ -184,7 +189,6 @@ public final class HomeServer implements AutoCloseable {
             MediaApi media = new MediaApi(config.serverName(), new MediaRepository(database,
                     config.dataDir().resolve("media"), config.maxUploadSize(), MediaRepository.defaultMaxImagePixels(),
                     clock, random));
-            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
             HttpServerConfig httpConfig = new HttpServerConfig(config.bindAddress(), config.port(),
                     HttpServerConfig.DEFAULT_MAX_JSON_BODY_BYTES, true, false, tuning.rateLimits());
             MatrixHttpServer http = new MatrixHttpServer(httpConfig,
@@ -198,7 +202,8 @@ public final class HomeServer implements AutoCloseable {
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
                             rooms.relationsApi())).plus(FederationRoutes.routes(
-                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi()))), accounts, new RateLimiter(httpConfig.rateLimits()),
+                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi(),
+                            new MembershipServingApi(config.serverName(), rooms.resident(), federation.keyRing())))), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
             http.federationAuthenticator(federation.authenticator());
             int metricsPort = -1;
