@@ -63,7 +63,7 @@ final class JoinAnswer {
                 if (list == stateJson) {
                     stateIds.add(event.eventId());
                 }
-                if (raw.putIfAbsent(event.eventId(), Pdu.stripUnsigned(json)) == null) {
+                if (raw.putIfAbsent(event.eventId(), RemoteRoomStore.withoutUnsigned(json)) == null) {
                     parsed.put(event.eventId(), event);
                 }
             }
@@ -178,7 +178,7 @@ final class JoinAnswer {
 
     private static Pdu parse(ObjectNode json, RoomVersion version) {
         try {
-            return Pdu.fromJson(Pdu.stripUnsigned(json), version);
+            return Pdu.fromJson(RemoteRoomStore.withoutUnsigned(json), version);
         } catch (RuntimeException e) {
             throw new Refused("an event of the answer is malformed: " + e.getMessage());
         }

@@ -90,7 +90,7 @@ final class RemoteInvites {
                 if (!(returned instanceof ObjectNode returnedEvent)) {
                     throw MatrixException.forbidden(target.server() + " answered the invite without an event");
                 }
-                countersigned = Pdu.fromJson(Pdu.stripUnsigned(returnedEvent), draft.version());
+                countersigned = Pdu.fromJson(RemoteRoomStore.withoutUnsigned(returnedEvent), draft.version());
                 if (!countersigned.eventId().equals(event.eventId())) {
                     throw MatrixException.forbidden(target.server() + " changed the invite event");
                 }

@@ -36,6 +36,16 @@ final class RemoteRoomStore {
 
     private RemoteRoomStore() {}
 
+    /**
+     * A copy of a remote event without {@code unsigned}: nothing a remote server puts there (age, stripped
+     * state) is ours to keep or hand on, and the signatures and hashes do not cover it.
+     */
+    static ObjectNode withoutUnsigned(ObjectNode event) {
+        ObjectNode copy = event.deepCopy();
+        copy.remove("unsigned");
+        return copy;
+    }
+
     /** Whether this server participates in the room: it holds the room's create event in current state. */
     static boolean participating(Connection c, RoomId roomId) throws SQLException {
         return RoomStore.stateEventId(c, roomId, RoomStore.CREATE).isPresent();

@@ -111,7 +111,7 @@ public final class ResidentMembership {
             AuthRules.checkAuthEvents(event, authEvents);
             AuthRules.check(event, authState);
             AuthRules.check(event, draft.state());
-            Pdu signed = Pdu.fromJson(EventSigning.sign(Pdu.stripUnsigned(event.json()), room.version(), us, key),
+            Pdu signed = Pdu.fromJson(EventSigning.sign(RemoteRoomStore.withoutUnsigned(event.json()), room.version(), us, key),
                     room.version());
             boolean fresh = db.inTransaction(c -> {
                 if (EventStore.event(c, signed.eventId().value()).isPresent()) {
@@ -143,7 +143,7 @@ public final class ResidentMembership {
         if (!localUserExists.test(target)) {
             throw MatrixException.notFound("no user " + target + " on this server");
         }
-        Pdu signed = Pdu.fromJson(EventSigning.sign(Pdu.stripUnsigned(event.json()), event.roomVersion(), us, key),
+        Pdu signed = Pdu.fromJson(EventSigning.sign(RemoteRoomStore.withoutUnsigned(event.json()), event.roomVersion(), us, key),
                 event.roomVersion());
         RoomId roomId = signed.roomId();
         boolean stored = locks.withLock(roomId, () -> db.inTransaction(c -> {

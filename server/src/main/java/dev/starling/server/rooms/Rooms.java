@@ -62,7 +62,8 @@ public final class Rooms {
                 listener, federation);
         RoomReader reader = new RoomReader(db);
         this.access = new RoomAccess(db, sender, locks);
-        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random, directory), sender,
+        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random, directory,
+                remoteInvites), sender,
                 reader, (roomId, content) -> directory.checkCanonicalAlias(roomId, content, access.currentState(
                         roomId, List.of(CANONICAL_ALIAS)).values().stream().findFirst()));
         this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists, directory,

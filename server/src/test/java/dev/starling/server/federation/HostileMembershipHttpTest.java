@@ -89,6 +89,17 @@ class HostileMembershipHttpTest {
     }
 
     @OnEveryDatabase
+    void makeJoinOfAPrivateRoomWithoutAnInviteIsForbidden(Backend backend) {
+        withRoom(backend, s -> {
+            String secret = s.alice().createRoom("{\"preset\":\"private_chat\"}");
+            FederationClient.RemoteError error = refused(s, "GET", FED + "/v1/make_join/"
+                    + MembershipFedClient.encode(secret) + "/" + MembershipFedClient.encode(bob(s)) + "?ver=12", null);
+            assertThat(error.status()).isEqualTo(403);
+            assertThat(error.errcode()).isEqualTo("M_FORBIDDEN");
+        });
+    }
+
+    @OnEveryDatabase
     void sendJoinOfANonMemberEventIsNotSigned(Backend backend) {
         withRoom(backend, s -> {
             ObjectNode event = template(s);

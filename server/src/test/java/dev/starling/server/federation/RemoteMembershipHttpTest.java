@@ -51,8 +51,9 @@ class RemoteMembershipHttpTest {
             // The state came as outliers (negative numbers), the join as the one timeline event.
             assertThat(b.count("SELECT COUNT(*) FROM events WHERE stream_ordering < 0")).isGreaterThan(4);
             assertThat(b.count("SELECT COUNT(*) FROM room_forward_extremities")).isEqualTo(1);
-            // Joining again changes nothing.
+            // Joining again changes nothing; the stored room takes B's own events.
             assertThat(bob.join(roomId, a.name()).status()).isEqualTo(200);
+            assertThat(bob.message(roomId, "b1", "hello from B").status()).isEqualTo(200);
         }
     }
 
@@ -124,6 +125,22 @@ class RemoteMembershipHttpTest {
             assertThat(bob.membershipOf(roomId, bob.userId())).isEqualTo("leave");
             FederatingServer.Reply after = bob.call("GET", MembershipFedClient.V3 + "/sync?timeout=0&since=" + since, null);
             assertThat(after.json().path("rooms").path("leave").has(roomId)).as(after.json().toString()).isTrue();
+        }
+    }
+
+    @OnEveryDatabase
+    void createRoomInvitesUsersOfOtherServersOverFederation(Backend backend) {
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend)) {
+            MembershipFedClient alice = MembershipFedClient.register(a, "alice");
+            MembershipFedClient bob = MembershipFedClient.register(b, "bob");
+            String roomId = alice.createRoom("{\"preset\":\"trusted_private_chat\",\"is_direct\":true,\"invite\":[\""
+                    + bob.userId() + "\",\"@nobody:127.0.0.1:1\"]}");
+            assertThat(alice.membershipOf(roomId, bob.userId())).isEqualTo("invite");
+            assertThat(alice.membershipOf(roomId, "@nobody:127.0.0.1:1")).as("unreachable: not invited").isNull();
+            JsonNode invite = bob.sync().path("rooms").path("invite").path(roomId).path("invite_state").path("events");
+            assertThat(invite.toString()).contains("\"is_direct\":true");
+            assertThat(bob.call("POST", MembershipFedClient.room(roomId) + "/join", "{}").status()).isEqualTo(200);
+            assertThat(alice.membershipOf(roomId, bob.userId())).isEqualTo("join");
         }
     }
 }
