@@ -62,13 +62,14 @@ final class Membership {
         if (db.read(c -> RoomStore.membership(c, roomId, user)).filter("join"::equals).isPresent()) {
             return;
         }
-        if (!db.read(c -> RemoteRoomStore.participating(c, roomId))) {
+        if (!db.read(c -> RemoteRoomStore.participating(c, roomId, serverName))) {
             List<ServerName> candidates = new ArrayList<>(servers);
             db.read(c -> {
                 Optional<String> invite = RoomStore.stateEventId(c, roomId, new StateKey(EventTypes.MEMBER, user.value()));
                 return invite.isPresent() ? EventStore.event(c, invite.get()) : Optional.<StoredEvent>empty();
             }).ifPresent(invite -> candidates.add(invite.pdu().sender().server()));
             roomId.server().ifPresent(candidates::add);
+            candidates.addAll(db.read(c -> RemoteRoomStore.joinedServers(c, roomId)));
             remoteJoin.join(user, roomId, candidates, directory.memberProfile(user));
             return;
         }
@@ -93,7 +94,7 @@ final class Membership {
 
     void leave(UserId user, RoomId roomId, Optional<String> reason) {
         // An invite to a room we do not participate in is rejected through the inviting server.
-        if (db.read(c -> RoomStore.room(c, roomId).isPresent() && !RemoteRoomStore.participating(c, roomId))) {
+        if (db.read(c -> RoomStore.room(c, roomId).isPresent() && !RemoteRoomStore.participating(c, roomId, serverName))) {
             remoteInvites.reject(user, roomId, reason);
             return;
         }

@@ -65,7 +65,7 @@ final class RemoteInvites {
         locks.withLock(roomId, () -> {
             EventBuilder.Request request = EventBuilder.Request.state(sender, EventTypes.MEMBER, target.value(), content);
             RoomDraft draft = db.read(c -> {
-                if (!RemoteRoomStore.participating(c, roomId)) {
+                if (!RemoteRoomStore.participating(c, roomId, us)) {
                     throw Membership.notInRoom(roomId);
                 }
                 RoomStore.RoomInfo room = RoomStore.room(c, roomId).orElseThrow(() -> Membership.notInRoom(roomId));

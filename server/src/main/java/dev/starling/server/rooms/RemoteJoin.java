@@ -84,7 +84,7 @@ final class RemoteJoin {
         JoinAnswer.Checked checked = JoinAnswer.check(answer, join, version, federation);
         long checkedAt = System.nanoTime();
         boolean stored = locks.withLock(roomId, () -> db.inTransaction(c -> {
-            if (RemoteRoomStore.participating(c, roomId)) {
+            if (RemoteRoomStore.participating(c, roomId, us)) {
                 return false; // another local user got us in meanwhile: their join stands, ours reached the room
             }
             RemoteRoomStore.persistJoin(c, version, checked.create(), checked.state(), checked.events(), join,

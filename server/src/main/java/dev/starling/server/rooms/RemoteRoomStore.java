@@ -7,6 +7,7 @@ import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.events.StateKey;
 import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.json.CanonicalJson;
 import dev.starling.protocol.rooms.RoomVersion;
@@ -46,9 +47,48 @@ final class RemoteRoomStore {
         return copy;
     }
 
-    /** Whether this server participates in the room: it holds the room's create event in current state. */
-    static boolean participating(Connection c, RoomId roomId) throws SQLException {
-        return RoomStore.stateEventId(c, roomId, RoomStore.CREATE).isPresent();
+    /**
+     * Whether this server participates in the room: it holds the room's state (its create event) and one of
+     * its users is joined — or nobody is, so no other server holds a newer state. Otherwise a join goes over
+     * federation (a rejoin, after all our users left, included), a resident request is 404, and a leave of an
+     * invite is a rejection through the inviting server.
+     */
+    static boolean participating(Connection c, RoomId roomId, ServerName us) throws SQLException {
+        if (RoomStore.stateEventId(c, roomId, RoomStore.CREATE).isEmpty()) {
+            return false;
+        }
+        String joined = "SELECT 1 FROM current_state WHERE room_id = ? AND type = 'm.room.member'"
+                + " AND membership = 'join'";
+        try (PreparedStatement s = c.prepareStatement(joined + " AND state_key LIKE ? ESCAPE '!' LIMIT 1")) {
+            s.setString(1, roomId.value());
+            s.setString(2, "%:" + us.value().replace("!", "!!").replace("%", "!%").replace("_", "!_"));
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return true;
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(joined + " LIMIT 1")) {
+            s.setString(1, roomId.value());
+            try (ResultSet r = s.executeQuery()) {
+                return !r.next();
+            }
+        }
+    }
+
+    /** The servers of the room's joined members in the state we hold (candidates for a rejoin), at most 20. */
+    static List<ServerName> joinedServers(Connection c, RoomId roomId) throws SQLException {
+        java.util.Set<ServerName> servers = new java.util.LinkedHashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT state_key FROM current_state WHERE room_id = ?"
+                + " AND type = 'm.room.member' AND membership = 'join' ORDER BY state_key")) {
+            s.setString(1, roomId.value());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next() && servers.size() < 20) {
+                    servers.add(UserId.parse(r.getString(1)).server());
+                }
+            }
+        }
+        return List.copyOf(servers);
     }
 
     /**
@@ -94,6 +134,11 @@ final class RemoteRoomStore {
                 s.addBatch();
             }
             s.executeBatch();
+        }
+        // A room we held before (all our users had left) has stale extremities: the join is the only one now.
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM room_forward_extremities WHERE room_id = ?")) {
+            s.setString(1, roomId.value());
+            s.executeUpdate();
         }
         RoomDraft before = RoomDraft.stored(version, roomId, Map.of(), List.of(), 0, group);
         EventStore.persist(c, before, List.of(join), Optional.empty(), nowMillis);

@@ -147,7 +147,7 @@ public final class ResidentMembership {
                 event.roomVersion());
         RoomId roomId = signed.roomId();
         boolean stored = locks.withLock(roomId, () -> db.inTransaction(c -> {
-            if (RemoteRoomStore.participating(c, roomId) || EventStore.event(c, signed.eventId().value()).isPresent()) {
+            if (RemoteRoomStore.participating(c, roomId, us) || EventStore.event(c, signed.eventId().value()).isPresent()) {
                 return false;
             }
             RemoteRoomStore.persistOutOfBand(c, signed, inviteRoomState);
@@ -160,7 +160,7 @@ public final class ResidentMembership {
     }
 
     private RoomStore.RoomInfo participatingRoom(RoomId roomId) {
-        return db.read(c -> RemoteRoomStore.participating(c, roomId) ? RoomStore.room(c, roomId) : Optional.<RoomStore.RoomInfo>empty())
+        return db.read(c -> RemoteRoomStore.participating(c, roomId, us) ? RoomStore.room(c, roomId) : Optional.<RoomStore.RoomInfo>empty())
                 .orElseThrow(() -> MatrixException.notFound("room " + roomId + " is not known to this server"));
     }
 

@@ -125,6 +125,16 @@ class RemoteMembershipHttpTest {
             assertThat(bob.membershipOf(roomId, bob.userId())).isEqualTo("leave");
             FederatingServer.Reply after = bob.call("GET", MembershipFedClient.V3 + "/sync?timeout=0&since=" + since, null);
             assertThat(after.json().path("rooms").path("leave").has(roomId)).as(after.json().toString()).isTrue();
+
+            // With no user of B left in the room, B's state may be stale: a rejoin goes over federation again,
+            // through the servers of the members B last knew, and the join becomes B's only extremity.
+            FederatingServer.Reply rejoined = bob.call("POST", MembershipFedClient.room(roomId) + "/join", "{}");
+            assertThat(rejoined.status()).as(String.valueOf(rejoined.json())).isEqualTo(200);
+            assertThat(bob.membershipOf(roomId, bob.userId())).isEqualTo("join");
+            assertThat(b.count("SELECT COUNT(*) FROM room_forward_extremities WHERE room_id = '" + roomId + "'"))
+                    .isEqualTo(1);
+            assertThat(b.count("SELECT COUNT(*) FROM events WHERE room_id = '" + roomId + "' AND type = 'm.room.member'"
+                    + " AND state_key = '" + bob.userId() + "' AND stream_ordering > 0")).isEqualTo(3);
         }
     }
 
