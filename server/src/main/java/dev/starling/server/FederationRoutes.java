@@ -5,6 +5,7 @@ import dev.starling.server.federation.events.EventServingApi;
 import dev.starling.server.federation.events.SendApi;
 import dev.starling.server.federation.keys.KeyServerApi;
 import dev.starling.server.federation.query.QueryApi;
+import dev.starling.server.federation.membership.MembershipServingApi;
 import dev.starling.server.http.Access;
 import dev.starling.server.http.Route;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class FederationRoutes {
     private FederationRoutes() {}
 
     /** The HTTP faces of the federation package, as {@code HomeServer} builds them. */
-    public record Apis(FederationApi federation, KeyServerApi keys) {}
+    public record Apis(FederationApi federation, KeyServerApi keys, MembershipServingApi membership) {}
 
     public static List<Route> routes(Apis a) {
         return List.of(
@@ -27,7 +28,18 @@ public final class FederationRoutes {
                 Route.post("/_matrix/key/v2/query", a.keys()::query).access(Access.PUBLIC),
                 Route.get("/_matrix/key/v2/query/{serverName}", a.keys()::queryServer).access(Access.PUBLIC),
                 // about this server (the spec asks no authentication for it)
-                Route.get("/_matrix/federation/v1/version", a.federation()::version).access(Access.PUBLIC));
+                Route.get("/_matrix/federation/v1/version", a.federation()::version).access(Access.PUBLIC),
+                // membership: joins, leaves and invites of other servers' users
+                Route.get("/_matrix/federation/v1/make_join/{roomId}/{userId}", a.membership()::makeJoin)
+                        .access(Access.FEDERATION),
+                Route.put("/_matrix/federation/v2/send_join/{roomId}/{eventId}", a.membership()::sendJoin)
+                        .access(Access.FEDERATION),
+                Route.get("/_matrix/federation/v1/make_leave/{roomId}/{userId}", a.membership()::makeLeave)
+                        .access(Access.FEDERATION),
+                Route.put("/_matrix/federation/v2/send_leave/{roomId}/{eventId}", a.membership()::sendLeave)
+                        .access(Access.FEDERATION),
+                Route.put("/_matrix/federation/v2/invite/{roomId}/{eventId}", a.membership()::invite)
+                        .access(Access.FEDERATION));
     }
 
     /** The queries about this server's users and aliases (profiles, directory, devices, E2EE keys). */

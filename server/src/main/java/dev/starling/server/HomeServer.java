@@ -19,6 +19,8 @@ import dev.starling.server.federation.query.RemoteQueries;
 import dev.starling.server.federation.sender.Backoff;
 import dev.starling.server.federation.sender.FederationSender;
 import dev.starling.server.keys.FederatedKeys;
+import dev.starling.server.federation.membership.MembershipClient;
+import dev.starling.server.federation.membership.MembershipServingApi;
 import dev.starling.server.http.HttpServerConfig;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.Rate;
@@ -195,10 +197,12 @@ public final class HomeServer implements AutoCloseable {
                 database.listen(metrics);
             }
             ProfileStore profiles = new ProfileStore(database);
+            // Federation before rooms: joining, inviting and leaving rooms on other servers go through it.
             Rooms rooms = new Rooms(config.serverName(), signingKey, database, clock, random,
                     user -> user.server().equals(config.serverName()) && userStore.exists(user),
                     metricsOn ? metrics.countingEvents(notifier) : notifier,
-                    new AliasHooks(database, clock, user -> profiles.get(user).toJson()));
+                    new AliasHooks(database, clock, user -> profiles.get(user).toJson()),
+                    new MembershipClient(federation.client(), federation.keyRing()));
             EphemeralStream ephemeral = new EphemeralStream();
             // E2EE: device keys and device lists, to-device messages, devices (keys, todevice, devices packages).
             PasswordReauth reauth = new PasswordReauth(accounts, clock, random);
@@ -245,7 +249,8 @@ public final class HomeServer implements AutoCloseable {
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
                             rooms.relationsApi())).plus(FederationRoutes.routes(
-                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi())))
+                            new FederationRoutes.Apis(federation.api(), federation.keyServerApi(),
+                            new MembershipServingApi(config.serverName(), rooms.resident(), federation.keyRing())))
                             .plus(FederationRoutes.queryRoutes(new QueryApi(config.serverName(), database, profiles,
                                     userStore::exists, new FederatedKeys(config.serverName(), database))))
                             .plus(FederationRoutes.eventRoutes(federationEvents.sendApi(),

@@ -9,13 +9,16 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.storage.Database;
+import dev.starling.protocol.events.StateKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * Membership changes (Client-Server API § Room membership): join, invite, leave, kick, ban, unban. Each is
  * an {@code m.room.member} event through {@link EventSender}, so the auth rules decide who may do what.
- * Local rooms and local users only, until federation.
+ * Rooms this server does not participate in go over federation ({@link RemoteJoin}, {@link RemoteInvites}).
  */
 final class Membership {
     private final ServerName serverName;
@@ -23,14 +26,18 @@ final class Membership {
     private final EventSender sender;
     private final Predicate<UserId> localUserExists;
     private final DirectoryHooks directory;
+    private final RemoteJoin remoteJoin;
+    private final RemoteInvites remoteInvites;
 
     Membership(ServerName serverName, Database db, EventSender sender, Predicate<UserId> localUserExists,
-            DirectoryHooks directory) {
+            DirectoryHooks directory, RemoteJoin remoteJoin, RemoteInvites remoteInvites) {
         this.serverName = serverName;
         this.db = db;
         this.sender = sender;
         this.localUserExists = localUserExists;
         this.directory = directory;
+        this.remoteJoin = remoteJoin;
+        this.remoteInvites = remoteInvites;
     }
 
     /**
@@ -44,10 +51,28 @@ final class Membership {
 
     /** Joins; joining a room one is already in changes nothing (the spec makes join idempotent). */
     void join(UserId user, RoomId roomId) {
+        join(user, roomId, List.of());
+    }
+
+    /**
+     * Joins; a room this server does not participate in is joined over federation through {@code servers}
+     * (the client's server_name / via), then the inviter's server, then the room ID's server (v10/v11 IDs).
+     */
+    void join(UserId user, RoomId roomId, List<ServerName> servers) {
         if (db.read(c -> RoomStore.membership(c, roomId, user)).filter("join"::equals).isPresent()) {
             return;
         }
-        // NOTSPEC for now: rooms on other servers need federation (make_join/send_join).
+        if (!db.read(c -> RemoteRoomStore.participating(c, roomId, serverName))) {
+            List<ServerName> candidates = new ArrayList<>(servers);
+            db.read(c -> {
+                Optional<String> invite = RoomStore.stateEventId(c, roomId, new StateKey(EventTypes.MEMBER, user.value()));
+                return invite.isPresent() ? EventStore.event(c, invite.get()) : Optional.<StoredEvent>empty();
+            }).ifPresent(invite -> candidates.add(invite.pdu().sender().server()));
+            roomId.server().ifPresent(candidates::add);
+            candidates.addAll(db.read(c -> RemoteRoomStore.joinedServers(c, roomId)));
+            remoteJoin.join(user, roomId, candidates, directory.memberProfile(user));
+            return;
+        }
         // The join carries the user's profile, as every server does (Client-Server API § m.room.member).
         change(user, roomId, user, "join", Optional.empty(), directory.memberProfile(user),
                 () -> MatrixException.notFound("no room " + roomId + " on this server"));
@@ -55,7 +80,10 @@ final class Membership {
 
     void invite(UserId sender, RoomId roomId, UserId target, Optional<String> reason) {
         if (!target.server().equals(serverName)) {
-            throw MatrixException.forbidden("users on other servers cannot be invited yet");
+            ObjectNode content = RoomCreation.membership("invite");
+            reason.ifPresent(r -> content.put("reason", r));
+            remoteInvites.invite(sender, roomId, target, content);
+            return;
         }
         if (!localUserExists.test(target)) {
             throw MatrixException.notFound("no such user " + target);
@@ -65,6 +93,11 @@ final class Membership {
     }
 
     void leave(UserId user, RoomId roomId, Optional<String> reason) {
+        // An invite to a room we do not participate in is rejected through the inviting server.
+        if (db.read(c -> RoomStore.room(c, roomId).isPresent() && !RemoteRoomStore.participating(c, roomId, serverName))) {
+            remoteInvites.reject(user, roomId, reason);
+            return;
+        }
         change(user, roomId, user, "leave", reason, () -> notInRoom(roomId));
     }
 

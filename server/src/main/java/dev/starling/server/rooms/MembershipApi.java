@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.RoomAlias;
 import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.http.MatrixRequest;
@@ -42,14 +43,30 @@ public final class MembershipApi {
 
     /**
      * POST /_matrix/client/v3/join/{roomIdOrAlias} — Client-Server API § Joining rooms. A local alias is
-     * resolved through the alias directory; an unknown one (or, until federation, a remote one) is 404.
+     * resolved through the alias directory; an unknown one (or, until federation, a remote one) is 404. A room
+     * we do not participate in is joined over federation through {@code via} / {@code server_name}.
      */
     public MatrixResponse joinByIdOrAlias(MatrixRequest request) {
         String target = request.pathParam("roomIdOrAlias");
         RoomId roomId = target.startsWith("#") ? membership.resolve(RoomAlias.parse(target)) : RoomId.parse(target);
         request.jsonBodyOrEmpty();
-        membership.join(request.requireDevice().userId(), roomId);
+        membership.join(request.requireDevice().userId(), roomId, servers(request));
         return MatrixResponse.ok(RoomsApi.object().put("room_id", roomId.value()));
+    }
+
+    /** The servers to join through: {@code via} (spec v1.12) and the older {@code server_name}, in order. */
+    private static java.util.List<ServerName> servers(MatrixRequest request) {
+        java.util.List<ServerName> servers = new java.util.ArrayList<>();
+        for (String param : java.util.List.of("via", "server_name")) {
+            for (String value : request.queryParams(param)) {
+                try {
+                    servers.add(ServerName.parse(value));
+                } catch (InvalidIdentifierException e) {
+                    throw MatrixException.invalidParam(param, e.getMessage());
+                }
+            }
+        }
+        return servers;
     }
 
     /** POST /_matrix/client/v3/rooms/{roomId}/invite — Client-Server API § Room membership, inviting. */

@@ -37,9 +37,12 @@ final class RoomCreation {
     private final Predicate<UserId> localUserExists;
     private final SecureRandom random;
     private final DirectoryHooks directory;
+    private final RemoteInvites remoteInvites;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoomCreation.class);
 
     RoomCreation(ServerName serverName, EventSender sender, Predicate<UserId> localUserExists, SecureRandom random,
-            DirectoryHooks directory) {
+            DirectoryHooks directory, RemoteInvites remoteInvites) {
+        this.remoteInvites = remoteInvites;
         this.serverName = serverName;
         this.sender = sender;
         this.localUserExists = localUserExists;
@@ -49,11 +52,8 @@ final class RoomCreation {
 
     RoomId create(UserId creator, CreateRoomRequest request) {
         for (UserId invitee : request.invite()) {
-            // NOTSPEC: invites over federation come with federation.
-            if (!invitee.server().equals(serverName)) {
-                throw MatrixException.invalidParam("invite", "users on other servers cannot be invited yet: " + invitee);
-            }
-            if (!localUserExists.test(invitee)) {
+            // Users of other servers are invited over federation once the room exists (below).
+            if (invitee.server().equals(serverName) && !localUserExists.test(invitee)) {
                 throw MatrixException.invalidParam("invite", "no such user " + invitee);
             }
         }
@@ -105,12 +105,9 @@ final class RoomCreation {
             }
             // 8. invites
             for (UserId invitee : request.invite()) {
-                ObjectNode content = membership("invite");
-                content.setAll(directory.memberProfile(invitee));
-                if (request.isDirect()) {
-                    content.put("is_direct", true);
+                if (invitee.server().equals(serverName)) {
+                    add(draft, events, creator, EventTypes.MEMBER, invitee.value(), inviteContent(request, invitee));
                 }
-                add(draft, events, creator, EventTypes.MEMBER, invitee.value(), content);
             }
         } catch (AuthException e) {
             throw new MatrixException(ErrorCode.M_INVALID_ROOM_STATE, "the requested room state is not allowed: "
@@ -127,7 +124,30 @@ final class RoomCreation {
             }
             return null;
         });
+        // The invitee's server must countersign each remote invite; one that fails leaves the room created
+        // (as Synapse), and the creator can invite again.
+        for (UserId invitee : request.invite()) {
+            if (!invitee.server().equals(serverName)) {
+                try {
+                    remoteInvites.invite(creator, roomId, invitee, inviteContent(request, invitee));
+                } catch (RuntimeException e) {
+                    LOG.warn("remote invite at room creation failed room_id={} server={} error={}", roomId,
+                            invitee.server(), e.getMessage());
+                }
+            }
+        }
         return roomId;
+    }
+
+    private ObjectNode inviteContent(CreateRoomRequest request, UserId invitee) {
+        ObjectNode content = membership("invite");
+        if (invitee.server().equals(serverName)) {
+            content.setAll(directory.memberProfile(invitee));
+        }
+        if (request.isDirect()) {
+            content.put("is_direct", true);
+        }
+        return content;
     }
 
     /** {@code #room_alias_name:ourServer}, checked as a whole (400 M_INVALID_PARAM). */

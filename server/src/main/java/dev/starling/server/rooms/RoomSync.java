@@ -138,6 +138,16 @@ final class RoomSync {
     }
 
     private static List<ObjectNode> strippedState(Connection c, RoomId roomId, UserId user) throws SQLException {
+        // An invite from another server to a room we are not in: the stripped state it came with, and the invite.
+        Optional<List<ObjectNode>> remote = RemoteRoomStore.inviteRoomState(c, roomId, user);
+        if (remote.isPresent()) {
+            List<ObjectNode> stripped = new ArrayList<>(remote.get());
+            Optional<String> invite = RoomStore.stateEventId(c, roomId, new StateKey(EventTypes.MEMBER, user.value()));
+            if (invite.isPresent()) {
+                EventStore.event(c, invite.get()).ifPresent(e -> stripped.add(RemoteInvites.strip(e.pdu())));
+            }
+            return stripped;
+        }
         List<String> ids = new ArrayList<>();
         for (String type : STRIPPED) {
             RoomStore.stateEventId(c, roomId, new StateKey(type, "")).ifPresent(ids::add);

@@ -27,6 +27,7 @@ public final class Rooms {
     private final RelationsApi relationsApi;
     private final RemoteEvents remoteEvents;
     private final FederationReads federationReads;
+    private final ResidentMembership resident;
 
     /**
      * @param localUserExists whether a local user ID names an existing account (for invites)
@@ -45,15 +46,30 @@ public final class Rooms {
     /** @param directory aliases, the room directory and profiles, as rooms needs them */
     public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
             Predicate<UserId> localUserExists, RoomEventListener listener, DirectoryHooks directory) {
+        this(serverName, signingKey, db, clock, random, localUserExists, listener, directory,
+                MembershipFederation.NONE);
+    }
+
+    /** @param federation the requests and signature checks of membership across servers */
+    public Rooms(ServerName serverName, SigningKey signingKey, Database db, Clock clock, SecureRandom random,
+            Predicate<UserId> localUserExists, RoomEventListener listener, DirectoryHooks directory,
+            MembershipFederation federation) {
         RoomLocks locks = new RoomLocks();
-        EventSender sender = new EventSender(db, new EventBuilder(serverName, signingKey, clock), locks, clock,
-                listener);
+        EventBuilder eventBuilder = new EventBuilder(serverName, signingKey, clock);
+        EventSender sender = new EventSender(db, eventBuilder, locks, clock, listener);
+        this.resident = new ResidentMembership(serverName, signingKey, db, eventBuilder, locks, clock, listener,
+                localUserExists);
+        RemoteJoin remoteJoin = new RemoteJoin(serverName, signingKey, db, locks, clock, listener, federation);
+        RemoteInvites remoteInvites = new RemoteInvites(serverName, signingKey, db, eventBuilder, locks, clock,
+                listener, federation);
         RoomReader reader = new RoomReader(db);
         this.access = new RoomAccess(db, sender, locks);
-        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random, directory), sender,
+        this.api = new RoomsApi(new RoomCreation(serverName, sender, localUserExists, random, directory,
+                remoteInvites), sender,
                 reader, (roomId, content) -> directory.checkCanonicalAlias(roomId, content, access.currentState(
                         roomId, List.of(CANONICAL_ALIAS)).values().stream().findFirst()));
-        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists, directory),
+        this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists, directory,
+                remoteJoin, remoteInvites),
                 reader, new Forgetting(db));
         this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
@@ -102,6 +118,11 @@ public final class Rooms {
 
     public RelationsApi relationsApi() {
         return relationsApi;
+    }
+
+    /** Membership of other servers' users through this server (make_join, send_join, invite…). */
+    public ResidentMembership resident() {
+        return resident;
     }
 
     public MembershipApi membershipApi() {

@@ -70,7 +70,12 @@ class RoomMembershipHttpTest {
             assertThat(server.post(V3 + "/join/" + path("!nowhere:example.org"), "{}", bob).status()).isEqualTo(404);
             assertThat(server.post(V3 + "/join/" + path("#alias:example.org"), "{}", bob).status()).isEqualTo(404);
             assertThat(membership(server, alice, roomId, "invite", "@nobody:example.org").status()).isEqualTo(404);
-            assertThat(membership(server, alice, roomId, "invite", "@carol:remote.org").status()).isEqualTo(403);
+            // A remote invitee's server is asked to countersign (Server-Server API § Inviting to a room); one that
+            // cannot be reached is 502, and nothing is stored (federation/RemoteMembershipHttpTest has the rest).
+            Reply unreachable = membership(server, alice, roomId, "invite", "@carol:remote.invalid");
+            assertThat(unreachable.status()).isEqualTo(502);
+            assertThat(server.get(room(roomId) + "/state/m.room.member/" + path("@carol:remote.invalid"), alice)
+                    .status()).isEqualTo(404);
             assertThat(membership(server, alice, roomId, "invite", "carol").errcode()).isEqualTo("M_INVALID_PARAM");
             assertThat(server.post(room(roomId) + "/invite", "{}", alice).errcode()).isEqualTo("M_MISSING_PARAM");
         }
