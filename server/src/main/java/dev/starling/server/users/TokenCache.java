@@ -15,6 +15,8 @@ import java.util.function.Function;
  * counter still has that value, so a read that raced a revocation (it saw the token before the commit) is never
  * used after the revocation's {@code revoked()}. The counter is global: any revocation makes every entry be read
  * again once, which costs a database read, never a wrong answer. Bounded (cleared when full). Thread-safe.
+ * Revocations by another process are not seen: none revokes today (the {@code starling admin} tools only create
+ * accounts and registration tokens); one that does must go through the server.
  */
 final class TokenCache {
     /** Tokens kept, at most; all are dropped when full. */
