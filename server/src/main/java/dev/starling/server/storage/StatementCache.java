@@ -86,8 +86,8 @@ final class StatementCache {
             if (name.equals("prepareStatement") && args != null && args.length == 1 && args[0] instanceof String sql) {
                 return prepare(sql);
             }
-            if (name.equals("close") && (args == null || args.length == 0)) {
-                closeAll();
+            if ((name.equals("close") && (args == null || args.length == 0)) || name.equals("abort")) {
+                closeAll(); // the pool retires the connection (close after its lifetime, abort on failure)
             }
             return StatementCache.invoke(connection, method, args);
         }
