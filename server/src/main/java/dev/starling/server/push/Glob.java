@@ -17,6 +17,36 @@ public final class Glob {
         this.pattern = pattern;
     }
 
+    /** Compiled patterns kept, at most; all are dropped when full. */
+    static final int MAX_KEPT = 4_096;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Glob> KEPT_GLOBS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, Glob> KEPT_LITERALS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** As {@link #of}, compiled once per pattern (push rules evaluate the same few patterns for every event). */
+    public static Glob kept(String pattern) {
+        return kept(KEPT_GLOBS, pattern, Glob::of);
+    }
+
+    /** As {@link #literal}, compiled once per text. */
+    public static Glob keptLiteral(String text) {
+        return kept(KEPT_LITERALS, text, Glob::literal);
+    }
+
+    private static Glob kept(java.util.concurrent.ConcurrentHashMap<String, Glob> map, String key,
+            java.util.function.Function<String, Glob> compile) {
+        Glob glob = map.get(key);
+        if (glob == null) {
+            if (map.size() >= MAX_KEPT) {
+                map.clear();
+            }
+            glob = compile.apply(key);
+            map.put(key, glob);
+        }
+        return glob;
+    }
+
     /** A glob pattern: {@code *} and {@code ?} are wildcards. */
     public static Glob of(String pattern) {
         return new Glob(lower(pattern).codePoints().map(cp -> cp == '*' ? STAR : cp == '?' ? ANY : cp).toArray());

@@ -42,7 +42,7 @@ public final class PushEvaluator {
 
     static boolean matches(PushRule rule, JsonNode event, UserId user, PushContext room) {
         return switch (rule.kind()) {
-            case CONTENT -> rule.pattern().map(p -> wordsMatch(Glob::of, p, event.path("content").path("body")))
+            case CONTENT -> rule.pattern().map(p -> wordsMatch(Glob::kept, p, event.path("content").path("body")))
                     .orElse(false);
             case ROOM -> event.path("room_id").asText("").equals(rule.ruleId());
             case SENDER -> event.path("sender").asText("").equals(rule.ruleId());
@@ -66,8 +66,8 @@ public final class PushEvaluator {
                 if (!pattern.isTextual() || !value.isTextual() || pattern.asText().length() > MAX_PATTERN_LENGTH) {
                     yield false;
                 }
-                yield key.equals("content.body") ? wordsMatch(Glob::of, pattern.asText(), value)
-                        : Glob.of(pattern.asText()).matches(value.asText());
+                yield key.equals("content.body") ? wordsMatch(Glob::kept, pattern.asText(), value)
+                        : Glob.kept(pattern.asText()).matches(value.asText());
             }
             case "event_property_is" -> same(property(event, key), condition.path("value"));
             case "event_property_contains" -> {
@@ -82,7 +82,7 @@ public final class PushEvaluator {
                 yield found;
             }
             case "contains_display_name" -> room.displayName()
-                    .map(name -> wordsMatch(Glob::literal, name, event.path("content").path("body"))).orElse(false);
+                    .map(name -> wordsMatch(Glob::keptLiteral, name, event.path("content").path("body"))).orElse(false);
             case "room_member_count" -> memberCount(condition.path("is").asText(""), room.joinedMembers());
             case "sender_notification_permission" -> {
                 try {

@@ -33,6 +33,7 @@ public final class UnreadCountsSyncSource implements SyncSource {
     private final Database db;
     private final RoomEvents rooms;
     private final PushRules rules;
+    private final KeptCounts kept = new KeptCounts();
 
     public UnreadCountsSyncSource(Database db, RoomEvents rooms, PushRules rules) {
         this.db = db;
@@ -74,19 +75,27 @@ public final class UnreadCountsSyncSource implements SyncSource {
             long upTo) {
         long read = db.read(c -> ReceiptStore.readUpTo(c, user, roomId));
         long from = Math.max(read, rooms.membershipPosition(user, roomId).orElse(0L));
+        java.util.function.Supplier<RoomEvents.PushContext> context = memoized(() -> rooms.pushContext(roomId, user));
+        KeptCounts.Entry previous = kept.get(user, roomId, from, upTo);
+        if (previous != null) {
+            long[] counted = extend(user, roomId, previous, ruleset, context, from, upTo);
+            if (counted != null) {
+                return counted;
+            }
+        }
         long notifications = 0;
         long highlights = 0;
-        java.util.function.Supplier<RoomEvents.PushContext> context = memoized(() -> rooms.pushContext(roomId, user));
         // Newest first, a short page then the rest: the walk usually stops early, at the user's own event.
         long below = upTo;
         int evaluated = 0;
+        walk:
         for (int page : new int[] {FIRST_PAGE, MAX_EVALUATED - FIRST_PAGE}) {
             List<RoomEvents.PositionedEvent> events = rooms.newestEvents(roomId, from, below, page);
             for (RoomEvents.PositionedEvent event : events) {
                 if (event.event().path("sender").asText().equals(user.value())) {
                     // "When the user updates their read receipt (either by using the API or by sending an event),
                     // notifications prior to and including that event MUST be marked as read" (§ Push notifications).
-                    return new long[] {notifications, highlights};
+                    break walk;
                 }
                 evaluated++;
                 Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset.get(), event.event(), user, context.get());
@@ -102,7 +111,68 @@ public final class UnreadCountsSyncSource implements SyncSource {
                 break;
             }
         }
+        keep(user, roomId, from, upTo, evaluated, notifications, highlights, ruleset, context);
         return new long[] {notifications, highlights};
+    }
+
+    /**
+     * The counts up to {@code upTo} from the kept walk up to {@code previous.upTo()}: the newer events are
+     * evaluated and the kept counts added (see {@link KeptCounts}); {@code null} when that would not give exactly
+     * what a walk from scratch gives (too many events, a redaction, other rules or another room state).
+     */
+    private long[] extend(UserId user, RoomId roomId, KeptCounts.Entry previous,
+            java.util.function.Supplier<List<PushRule>> ruleset,
+            java.util.function.Supplier<RoomEvents.PushContext> context, long from, long upTo) {
+        List<RoomEvents.PositionedEvent> events = previous.upTo() == upTo ? List.of()
+                : rooms.newestEvents(roomId, previous.upTo(), upTo, MAX_EVALUATED);
+        if (events.size() >= MAX_EVALUATED) {
+            return null;
+        }
+        for (RoomEvents.PositionedEvent event : events) {
+            if (event.event().path("type").asText().equals("m.room.redaction")) {
+                return null; // kept for safety: counts read events unredacted today, but a redaction may change one
+            }
+        }
+        long notifications = 0;
+        long highlights = 0;
+        int evaluated = 0;
+        boolean reachedOwn = false;
+        for (RoomEvents.PositionedEvent event : events) {
+            if (event.event().path("sender").asText().equals(user.value())) {
+                reachedOwn = true;
+                break;
+            }
+            evaluated++;
+            Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset.get(), event.event(), user, context.get());
+            if (rule.isPresent() && rule.get().notifies()) {
+                notifications++;
+                if (rule.get().highlights()) {
+                    highlights++;
+                }
+            }
+        }
+        if (!reachedOwn) {
+            if (evaluated + previous.evaluated() > MAX_EVALUATED) {
+                return null;
+            }
+            if (previous.evaluatedAny()
+                    && (previous.ruleset() != ruleset.get() || previous.context() != context.get())) {
+                return null;
+            }
+            evaluated += previous.evaluated();
+            notifications += previous.notifications();
+            highlights += previous.highlights();
+        }
+        keep(user, roomId, from, upTo, evaluated, notifications, highlights, ruleset, context);
+        return new long[] {notifications, highlights};
+    }
+
+    private void keep(UserId user, RoomId roomId, long from, long upTo, int evaluated, long notifications,
+            long highlights, java.util.function.Supplier<List<PushRule>> ruleset,
+            java.util.function.Supplier<RoomEvents.PushContext> context) {
+        // Something evaluated means both were read; nothing evaluated depends on neither.
+        kept.put(user, roomId, new KeptCounts.Entry(from, upTo, evaluated > 0 ? ruleset.get() : null,
+                evaluated > 0 ? context.get() : null, evaluated, notifications, highlights));
     }
 
     private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> supplier) {

@@ -35,6 +35,7 @@ final class Pools {
         HikariConfig hikari = base("starling-sqlite-writer", sqliteUrl(config), 1);
         hikari.setAutoCommit(true);
         hikari.setDataSourceProperties(sqlite.toProperties());
+        keepStatements(hikari, sqlite);
         return new HikariDataSource(hikari);
     }
 
@@ -43,7 +44,25 @@ final class Pools {
         HikariConfig hikari = base("starling-sqlite-reader", sqliteUrl(config), config.readers());
         hikari.setDataSourceProperties(sqliteBase(config).toProperties());
         hikari.setConnectionInitSql("PRAGMA query_only = ON");
+        keepStatements(hikari, sqliteBase(config));
         return new HikariDataSource(hikari);
+    }
+
+    /** Set to {@code true} to prepare every SQLite statement anew (to measure {@link StatementCache}). */
+    static final String NO_STATEMENT_CACHE_PROPERTY = "starling.sqlite.noStatementCache";
+
+    /**
+     * SQLite connections from a data source that keeps their prepared statements ({@link StatementCache}), with
+     * the same URL and settings as the pool's driver would use.
+     */
+    private static void keepStatements(HikariConfig hikari, SQLiteConfig sqlite) {
+        if (Boolean.getBoolean(NO_STATEMENT_CACHE_PROPERTY)) {
+            return;
+        }
+        org.sqlite.SQLiteDataSource dataSource = new org.sqlite.SQLiteDataSource(sqlite);
+        dataSource.setUrl(hikari.getJdbcUrl());
+        hikari.setDataSource(StatementCache.wrap(dataSource));
+        hikari.setJdbcUrl(null);
     }
 
     static HikariDataSource postgres(DatabaseConfig.Postgres config) {

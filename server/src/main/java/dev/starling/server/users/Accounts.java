@@ -36,6 +36,7 @@ public final class Accounts implements Authenticator {
     private final String decoyHash;
 
     private final DeviceRemoval removal;
+    private final TokenCache tokenCache = new TokenCache();
 
     public Accounts(ServerName serverName, UserStore users, DeviceStore devices, PasswordHasher passwords,
             SecureRandom random) {
@@ -199,8 +200,8 @@ public final class Accounts implements Authenticator {
 
     @Override
     public Optional<AuthenticatedDevice> authenticate(String accessToken) {
-        return devices.findByToken(TokenHash.of(accessToken))
-                .map(device -> new AuthenticatedDevice(device.userId(), device.deviceId()));
+        return tokenCache.find(TokenHash.of(accessToken), hash -> devices.findByToken(hash)
+                .map(device -> new AuthenticatedDevice(device.userId(), device.deviceId())));
     }
 
     private Session newSession(UserId userId, Optional<DeviceId> deviceId, Optional<String> displayName) {

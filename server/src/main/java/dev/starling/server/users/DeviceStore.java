@@ -49,6 +49,15 @@ public final class DeviceStore {
     private Device create(UserId userId, DeviceId deviceId, String displayName, TokenHash token) {
         Objects.requireNonNull(token, "token");
         long now = clock.millis();
+        try {
+            return createInTransaction(userId, deviceId, displayName, token, now);
+        } finally {
+            TokenCache.revoked(); // a login on an existing device ID replaced its token
+        }
+    }
+
+    private Device createInTransaction(UserId userId, DeviceId deviceId, String displayName, TokenHash token,
+            long now) {
         return db.inTransaction(c -> {
             requireLiveUser(c, userId);
             try (PreparedStatement s = c.prepareStatement("""
@@ -114,6 +123,15 @@ public final class DeviceStore {
         });
     }
 
+    /**
+     * To be called after the commit of a transaction that removed access tokens by other means than this
+     * store's instance methods (which call it themselves): from then on no request is authenticated by a token
+     * read before it.
+     */
+    public static void tokensRevoked() {
+        TokenCache.revoked();
+    }
+
     /** Sets the display name; false if there is no such device. */
     public boolean rename(UserId userId, DeviceId deviceId, String displayName) {
         Objects.requireNonNull(displayName, "displayName");
@@ -137,12 +155,17 @@ public final class DeviceStore {
 
     /** Deletes the device and all its access tokens; false if there was no such device. */
     public boolean delete(UserId userId, DeviceId deviceId) {
-        return db.inTransaction(c -> deleteDevice(c, userId, deviceId));
+        try {
+            return db.inTransaction(c -> deleteDevice(c, userId, deviceId));
+        } finally {
+            TokenCache.revoked();
+        }
     }
 
     /**
      * Within a caller's transaction: deletes the device and its access tokens (so that other packages can
-     * delete what belongs to the device in the same transaction); false if there was no such device.
+     * delete what belongs to the device in the same transaction); false if there was no such device. The caller
+     * must call {@link #tokensRevoked()} after its commit (authenticated devices are kept in memory).
      */
     public static boolean deleteDevice(Connection c, UserId userId, DeviceId deviceId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
@@ -164,16 +187,21 @@ public final class DeviceStore {
      * {@code removal}, what other areas keep for them — all in one transaction; returns how many were deleted.
      */
     public int deleteDevices(UserId userId, java.util.Collection<DeviceId> deviceIds, DeviceRemoval removal) {
-        int deleted = db.inTransaction(c -> {
-            int count = 0;
-            for (DeviceId id : deviceIds) {
-                if (deleteDevice(c, userId, id)) {
-                    removal.removing(c, userId, id);
-                    count++;
+        int deleted;
+        try {
+            deleted = db.inTransaction(c -> {
+                int count = 0;
+                for (DeviceId id : deviceIds) {
+                    if (deleteDevice(c, userId, id)) {
+                        removal.removing(c, userId, id);
+                        count++;
+                    }
                 }
-            }
-            return count;
-        });
+                return count;
+            });
+        } finally {
+            TokenCache.revoked();
+        }
         if (deleted > 0) {
             removal.removed(userId);
         }
@@ -182,10 +210,17 @@ public final class DeviceStore {
 
     /** Deletes every device of the user and all their tokens ({@code /logout/all}); returns how many devices. */
     public int deleteAll(UserId userId) {
-        return db.inTransaction(c -> deleteAllDevices(c, userId));
+        try {
+            return db.inTransaction(c -> deleteAllDevices(c, userId));
+        } finally {
+            TokenCache.revoked();
+        }
     }
 
-    /** Within a caller's transaction: deletes the user's tokens and devices; returns how many devices. */
+    /**
+     * Within a caller's transaction: deletes the user's tokens and devices; returns how many devices. The caller
+     * must call {@link #tokensRevoked()} after its commit.
+     */
     static int deleteAllDevices(Connection c, UserId userId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM access_tokens WHERE user_id = ?")) {
             s.setString(1, userId.value());

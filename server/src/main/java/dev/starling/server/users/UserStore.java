@@ -112,6 +112,14 @@ public final class UserStore {
      * and every device and access token is deleted. The ID stays taken. False if there is no such live user.
      */
     public boolean deactivate(UserId userId) {
+        try {
+            return deactivateInTransaction(userId);
+        } finally {
+            TokenCache.revoked();
+        }
+    }
+
+    private boolean deactivateInTransaction(UserId userId) {
         return db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     UPDATE users SET deactivated = ?, password_hash = NULL

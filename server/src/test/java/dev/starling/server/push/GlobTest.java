@@ -60,4 +60,14 @@ class GlobTest {
         assertThat(Glob.of(pattern).matchesWords(value)).isFalse();
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
     }
+
+    /** Kept patterns are compiled once and keep globs and literals apart (a literal {@code *} is no wildcard). */
+    @Test
+    void keptPatternsAreCompiledOnceAndKeepTheirKind() {
+        assertThat(Glob.kept("lunc?*")).isSameAs(Glob.kept("lunc?*"));
+        assertThat(Glob.kept("lunc?*").matches("Lunch")).isTrue();
+        assertThat(Glob.keptLiteral("a*b").matchesWords("x a*b y")).isTrue();
+        assertThat(Glob.keptLiteral("a*b").matchesWords("x axxb y")).isFalse();
+        assertThat(Glob.kept("a*b").matchesWords("x axxb y")).isTrue();
+    }
 }
