@@ -250,7 +250,7 @@ public final class HomeServer implements AutoCloseable {
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
                             rooms.relationsApi())).plus(FederationRoutes.routes(
                             new FederationRoutes.Apis(federation.api(), federation.keyServerApi(),
-                            new MembershipServingApi(config.serverName(), rooms.resident(), federation.keyRing())))
+                            new MembershipServingApi(config.serverName(), rooms.resident(), federation.keyRing()))))
                             .plus(FederationRoutes.queryRoutes(new QueryApi(config.serverName(), database, profiles,
                                     userStore::exists, new FederatedKeys(config.serverName(), database))))
                             .plus(FederationRoutes.eventRoutes(federationEvents.sendApi(),
