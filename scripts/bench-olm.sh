@@ -3,7 +3,8 @@
 # profile `bench`) and the libolm harness (bench/src/main/c/olm_bench.c against Debian's libolm-dev), then runs
 # them interleaved, round after round, and prints a table of medians with the ratio Java / libolm.
 #
-#   scripts/bench-olm.sh [rounds]                 (default 3; each round: libolm, then each Java jar)
+#   scripts/bench-olm.sh [rounds]                 (default 3; in each round, operation by operation: libolm,
+#                                                 then each Java jar, so that each pair is measured back to back)
 #
 #   OLM_BENCH_JARS="before=/tmp/old.jar"          more jars measured in the same rounds (e.g. one built before
 #                                                 an optimisation), each as label=path; the current jar is "java"
@@ -11,7 +12,9 @@
 #
 # Figures are microseconds per operation. libolm: the median of 5 one-second iterations (after one warmup);
 # Java: JMH's average over 5 one-second iterations (after 3 warmup ones) in one fork. The table gives the median
-# over rounds. Raw results and `uptime` at each round stay in the printed directory.
+# over rounds of each side and the median over rounds of the ratio Java / libolm measured back to back in a round
+# (on a busy machine the load changes between rounds more than between the two sides of one pair). Raw results
+# and `uptime` at each round stay in the printed directory.
 set -euo pipefail
 ROOT=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
@@ -35,16 +38,19 @@ if ((STARLING_JDK_VERSION >= 24)); then jvm_opts+=(--sun-misc-unsafe-memory-acce
 
 # shellcheck disable=SC2206
 jars=("java=bench/target/benchmarks.jar" ${OLM_BENCH_JARS:-})
+ops=(olmOutboundSession olmInboundSession olmEncrypt olmDecrypt megolmEncrypt megolmDecrypt)
 labels=(libolm)
 for j in "${jars[@]}"; do labels+=("${j%%=*}"); done
 
 echo "bench-olm.sh: $rounds rounds, results in $out" >&2
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r start $(date -u +%H:%M:%S) $(uptime)" | tee -a "$out/load.txt" >&2
-  "$out/olm_bench" 5 1 > "$out/libolm-$r.tsv"
-  for j in "${jars[@]}"; do
-    "$JAVA_HOME/bin/java" ${jvm_opts[@]+"${jvm_opts[@]}"} -jar "${j#*=}" 'OlmBenchmark' \
-      -rf json -rff "$out/${j%%=*}-$r.json" > "$out/${j%%=*}-$r.log" 2>&1
+  for op in "${ops[@]}"; do
+    "$out/olm_bench" 5 1 "$op" >> "$out/libolm-$r.tsv"
+    for j in "${jars[@]}"; do
+      "$JAVA_HOME/bin/java" ${jvm_opts[@]+"${jvm_opts[@]}"} -jar "${j#*=}" "OlmBenchmark\\.$op\$" \
+        -rf json -rff "$out/${j%%=*}-$r-$op.json" > "$out/${j%%=*}-$r-$op.log" 2>&1
+    done
   done
 done
 echo "end $(date -u +%H:%M:%S) $(uptime)" | tee -a "$out/load.txt" >&2
@@ -59,11 +65,12 @@ for r in range(1, rounds + 1):
         name, median, *_ = line.split("\t")
         values["libolm"][name].append(float(median))
     for label in labels[1:]:
-        for result in json.load(open(f"{out}/{label}-{r}.json")):
-            values[label][result["benchmark"].rsplit(".", 1)[1]].append(result["primaryMetric"]["score"])
+        for op in ops:
+            for result in json.load(open(f"{out}/{label}-{r}-{op}.json")):
+                values[label][op].append(result["primaryMetric"]["score"])
 med = lambda xs: statistics.median(xs) if xs else float("nan")
 head = "| operation (256-byte plaintext) | libolm µs/op | " + " | ".join(f"{l} µs/op | {l} / libolm" for l in labels[1:])
-head += " | per round (" + ", ".join(labels) + ") |"
+head += " | rounds: " + "; ".join(labels) + " |"
 print(head)
 print("|" + "---|" * (head.count("|") - 1))
 for op in ops:
@@ -71,7 +78,8 @@ for op in ops:
     cells = [f"{base:,.1f}"]
     for label in labels[1:]:
         m = med(values[label][op])
-        cells += [f"{m:,.1f}", f"{m / base:.2f}"]
+        ratios = [j / c for j, c in zip(values[label][op], values["libolm"][op])]
+        cells += [f"{m:,.1f}", f"{med(ratios):.2f}"]
     rounds_text = "; ".join(" / ".join(f"{v:,.0f}" for v in values[l][op]) for l in labels)
     print(f"| `{op}` | " + " | ".join(cells) + f" | {rounds_text} |")
 PY

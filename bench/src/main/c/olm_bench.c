@@ -4,7 +4,8 @@
  * preparation, buffer copies and random bytes are outside the timed region, as in the JMH benchmark's
  * per-invocation setup). Links against Debian's libolm-dev (libolm 3.2.13).
  *
- *   olm_bench [iterations] [seconds per iteration]      (defaults 5 and 1; one warmup iteration first)
+ *   olm_bench [iterations] [seconds per iteration] [operation]
+ *       (defaults 5, 1 and every operation; one warmup iteration first)
  *
  * Prints one line per operation: name, median microseconds per operation over the iterations, then each
  * iteration's figure. Exits non-zero if any libolm call fails (so a wrong path is never measured).
@@ -220,8 +221,11 @@ static int cmp(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+static const char *only;
+
 static void measure(const char *name, double (*op)(void), int iterations, double seconds) {
     double per_op[MAX_ITER];
+    if (only && strcmp(only, name) != 0) return;
     for (int i = -1; i < iterations; i++) { /* i = -1: warmup */
         double timed = 0, wall_start = now_ns();
         long count = 0;
@@ -243,6 +247,7 @@ static void measure(const char *name, double (*op)(void), int iterations, double
 int main(int argc, char **argv) {
     int iterations = argc > 1 ? atoi(argv[1]) : 5;
     double seconds = argc > 2 ? atof(argv[2]) : 1.0;
+    only = argc > 3 ? argv[3] : NULL;
     if (iterations < 1 || iterations > MAX_ITER) die("arguments", "iterations must be 1..50");
     for (int i = 0; i < PLAINTEXT; i++) plaintext[i] = (uint8_t)('a' + i % 26);
 
