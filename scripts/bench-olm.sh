@@ -9,6 +9,8 @@
 #   OLM_BENCH_JARS="before=/tmp/old.jar"          more jars measured in the same rounds (e.g. one built before
 #                                                 an optimisation), each as label=path; the current jar is "java"
 #   OLM_BENCH_SKIP_BUILD=1                        use bench/target/benchmarks.jar as it is
+#   OLM_BENCH_OPS="megolmDecrypt ed25519Verify"   only these operations (ed25519Sign/Verify are diagnostics:
+#                                                 Ed25519 alone over the bytes a Megolm message signs)
 #
 # Figures are microseconds per operation. libolm: the median of 5 one-second iterations (after one warmup);
 # Java: JMH's average over 5 one-second iterations (after 3 warmup ones) in one fork. The table gives the median
@@ -38,7 +40,8 @@ if ((STARLING_JDK_VERSION >= 24)); then jvm_opts+=(--sun-misc-unsafe-memory-acce
 
 # shellcheck disable=SC2206
 jars=("java=bench/target/benchmarks.jar" ${OLM_BENCH_JARS:-})
-ops=(olmOutboundSession olmInboundSession olmEncrypt olmDecrypt megolmEncrypt megolmDecrypt)
+# shellcheck disable=SC2206
+ops=(${OLM_BENCH_OPS:-olmOutboundSession olmInboundSession olmEncrypt olmDecrypt megolmEncrypt megolmDecrypt ed25519Sign ed25519Verify})
 labels=(libolm)
 for j in "${jars[@]}"; do labels+=("${j%%=*}"); done
 
@@ -55,10 +58,10 @@ for ((r = 1; r <= rounds; r++)); do
 done
 echo "end $(date -u +%H:%M:%S) $(uptime)" | tee -a "$out/load.txt" >&2
 
-python3 - "$out" "$rounds" "${labels[@]}" <<'PY'
-import json, statistics, sys
+OPS="${ops[*]}" python3 - "$out" "$rounds" "${labels[@]}" <<'PY'
+import json, os, statistics, sys
 out, rounds, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-ops = ["olmOutboundSession", "olmInboundSession", "olmEncrypt", "olmDecrypt", "megolmEncrypt", "megolmDecrypt"]
+ops = os.environ["OPS"].split()
 values = {label: {op: [] for op in ops} for label in labels}
 for r in range(1, rounds + 1):
     for line in open(f"{out}/libolm-{r}.tsv"):

@@ -6,6 +6,9 @@ import dev.starling.olm.megolm.OutboundGroupSession;
 import dev.starling.olm.session.EncryptedMessage;
 import dev.starling.olm.session.InboundSession;
 import dev.starling.olm.session.Session;
+import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.protocol.crypto.VerifyKey;
+import dev.starling.protocol.id.KeyId;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       encrypted in the untimed per-invocation setup;</li>
  *   <li>{@code megolmEncrypt} / {@code megolmDecrypt}: a 256-byte plaintext, messages in order (each decrypt
  *       advances the ratchet by one and checks the Ed25519 signature and the MAC).</li>
+ *   <li>{@code ed25519Sign} / {@code ed25519Verify}: diagnostics, Ed25519 alone (the protocol module's
+ *       {@link SigningKey} / {@link VerifyKey}, BouncyCastle) over the 288 bytes a Megolm message with a 256-byte
+ *       plaintext signs; libolm's harness uses {@code olm_pk_sign} / {@code olm_ed25519_verify} (base64
+ *       signature and key, as its API takes them).</li>
  * </ul>
  *
  * Setup checks that each measured path succeeds and round-trips (a wrong path is never measured).
@@ -161,6 +168,38 @@ public class OlmBenchmark {
         public void encryptNext() {
             next = other.encrypt(plaintext);
         }
+    }
+
+    /** Ed25519 alone, over the bytes a Megolm message signs. */
+    @State(Scope.Thread)
+    public static class Ed25519 {
+        final byte[] message = new byte[288];
+        SigningKey key;
+        VerifyKey verifyKey;
+        byte[] signature;
+
+        @Setup
+        public void setUp() {
+            for (int i = 0; i < message.length; i++) {
+                message[i] = (byte) i;
+            }
+            key = SigningKey.generate(KeyId.ed25519("bench"), RANDOM);
+            verifyKey = key.verifyKey();
+            signature = key.sign(message);
+            if (!verifyKey.verify(message, signature)) {
+                throw new IllegalStateException("the signature does not verify");
+            }
+        }
+    }
+
+    @Benchmark
+    public byte[] ed25519Sign(Ed25519 s) {
+        return s.key.sign(s.message);
+    }
+
+    @Benchmark
+    public boolean ed25519Verify(Ed25519 s) {
+        return s.verifyKey.verify(s.message, s.signature);
     }
 
     @Benchmark
