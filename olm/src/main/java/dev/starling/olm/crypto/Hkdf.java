@@ -1,24 +1,35 @@
 package dev.starling.olm.crypto;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
-
-/** HKDF with SHA-256 (RFC 5869). */
+/** HKDF with SHA-256 (RFC 5869), over {@link Hmac} (the JDK's HMAC, with its SHA-256 intrinsics). */
 public final class Hkdf {
+    private static final int MAX_LENGTH = 255 * Hmac.BYTES;
+
     private Hkdf() {
     }
 
     /**
-     * Derives {@code length} bytes.
-     *
-     * @param salt the salt; null or empty means the RFC's default (32 zero bytes), as libolm passes it
+     * HKDF-SHA-256 of {@code inputKey} with {@code salt} (null or empty means HashLen zero bytes, which HMAC
+     * treats exactly as an empty key) and {@code info}, {@code length} bytes long.
      */
     public static byte[] sha256(byte[] salt, byte[] inputKey, byte[] info, int length) {
-        HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
-        generator.init(new HKDFParameters(inputKey, salt == null || salt.length == 0 ? null : salt, info));
+        if (length < 0 || length > MAX_LENGTH) {
+            throw new IllegalArgumentException("HKDF-SHA-256 gives 0 to " + MAX_LENGTH + " bytes");
+        }
+        byte[] prk = Hmac.sha256(salt == null ? new byte[0] : salt, inputKey);
         byte[] out = new byte[length];
-        generator.generateBytes(out, 0, length);
-        return out;
+        byte[] block = new byte[0];
+        byte[] counter = new byte[1];
+        try {
+            for (int offset = 0, i = 1; offset < length; offset += Hmac.BYTES, i++) {
+                counter[0] = (byte) i;
+                byte[] next = Hmac.sha256(prk, block, info, counter);
+                Secrets.wipe(block);
+                block = next;
+                System.arraycopy(block, 0, out, offset, Math.min(Hmac.BYTES, length - offset));
+            }
+            return out;
+        } finally {
+            Secrets.wipe(prk, block);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.starling.olm.event;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.olm.megolm.OlmDecryptedToDevice;
 
 /**
  * A to-device event that was Olm-decrypted and passed the plaintext checks. Only {@link OlmEvents#decrypt} makes
@@ -97,6 +99,21 @@ public final class DecryptedOlmEvent {
             throw new OlmEventException(OlmEventException.Problem.NOT_A_ROOM_KEY, "the event is not " + ROOM_KEY);
         }
         return content.deepCopy();
+    }
+
+    /**
+     * This event as the Megolm layer's input ({@code GroupSessions.acceptRoomKey}): encrypted with Olm, from
+     * {@link #sender()} over {@link #senderCurve25519Key()}, with the checked {@code type}, {@code sender},
+     * {@code content} and {@code keys.ed25519} as the payload.
+     */
+    public OlmDecryptedToDevice toMegolmInput() {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("type", type);
+        payload.put("sender", sender);
+        payload.set("content", content.deepCopy());
+        payload.putObject("keys").put("ed25519", senderEd25519Key);
+        return new OlmDecryptedToDevice(OlmDecryptedToDevice.OLM_ALGORITHM, sender, senderCurve25519Key,
+                senderEd25519Key, payload);
     }
 
     @Override
