@@ -118,17 +118,35 @@ final class RouteTable {
         return new Adjacency.Advert(e.seqno(), e.metric(), sig, true);
     }
 
+    private record Signed(PeerKey source, int seqno) {}
+
+    /** Recently verified signatures (any seqno), so that an older seqno seen again is not verified again. */
+    private final java.util.LinkedHashMap<Signed, byte[]> verifiedRecently = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Signed, byte[]> eldest) {
+            return size() > 4 * config.maxSources();
+        }
+    };
+
     private boolean verified(PeerKey source, int seqno, byte[] sig) {
         Source s = sources.get(source);
         if (s != null && s.verifiedSeqno == seqno && java.util.Arrays.equals(s.verifiedSignature, sig)) {
             return true;
         }
-        if (!auth.verify(source, seqno, sig)) {
-            return false;
+        Signed key = new Signed(source, seqno);
+        if (!java.util.Arrays.equals(verifiedRecently.get(key), sig)) {
+            if (!auth.verify(source, seqno, sig)) {
+                return false;
+            }
+            verifiedRecently.put(key, sig.clone());
         }
         s = sources.computeIfAbsent(source, Source::new);
-        s.verifiedSeqno = seqno;
-        s.verifiedSignature = sig.clone();
+        if (s.verifiedSignature == null || !Seqno.newer(s.verifiedSeqno, seqno)) {
+            s.verifiedSeqno = seqno; // the cache keeps the newest verified seqno
+            s.verifiedSignature = sig.clone();
+        }
         return true;
     }
 
