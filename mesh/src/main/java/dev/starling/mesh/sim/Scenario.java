@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -199,16 +200,11 @@ public final class Scenario {
 
     private int[] pickMembers() {
         int m = Math.min(cfg.membersPerRoom(), cfg.nodes());
-        Set<Integer> chosen = new LinkedHashSetOfInts();
+        Set<Integer> chosen = new LinkedHashSet<>(); // insertion order: the run stays deterministic
         while (chosen.size() < m) {
             chosen.add(random.nextInt(cfg.nodes()));
         }
         return chosen.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** A LinkedHashSet, named so the member order (and so the run) is plainly deterministic. */
-    private static final class LinkedHashSetOfInts extends java.util.LinkedHashSet<Integer> {
-        private static final long serialVersionUID = 1L;
     }
 
     private void scheduleMessage(int room, long at, long trafficEnd) {

@@ -49,7 +49,7 @@ public final class SimNetwork {
     private long framesLost;
     static final boolean DEBUG = Boolean.getBoolean("mesh.sim.debug");
     /** Debug only: [dump bytes, triggered bytes, triggered entries, entries with signature, retractions]. */
-    public final long[] debug = new long[5];
+    final long[] debug = new long[5];
     private final long[] bytesByType = new long[8];
 
     public SimNetwork(Simulator sim, LinkModel model, RoutingConfig routing, StoreConfig storeConfig, Path directory, long seed) {
