@@ -4,10 +4,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the simulation table for BENCHMARKS.md:
- * {@code ./starling mvn -q -B -pl mesh -am test-compile exec...} or, simpler, see the README: run
- * {@code MeshSimulationTableTest} with {@code -Dmesh.sim.table=true}. Arguments: seed, then node counts
- * (default 1, 50 100 200).
+ * Prints the simulation table for BENCHMARKS.md. Arguments: seed, then node counts (default: 1, then 50 100
+ * 200). System properties: {@code mesh.sim.fanout} (UNICAST or RELAY_TREE; default both) and
+ * {@code mesh.sim.trafficSeconds} (default: {@link ScenarioConfig#standard}'s 300 s; the drain and idle
+ * phases are shortened to the same length when it is lower than theirs). See the mesh README for the command.
  */
 public final class MeshSimulation {
     private MeshSimulation() {}
@@ -18,10 +18,23 @@ public final class MeshSimulation {
         for (int i = 1; i < args.length; i++) {
             sizes[i - 1] = Integer.parseInt(args[i]);
         }
+        String only = System.getProperty("mesh.sim.fanout");
+        Long trafficSeconds = Long.getLong("mesh.sim.trafficSeconds");
         System.out.println(header());
         for (int n : sizes) {
             for (ScenarioConfig.Fanout f : ScenarioConfig.Fanout.values()) {
-                System.out.println(row(Scenario.run(ScenarioConfig.standard(seed, n, f))));
+                if (only != null && !only.equals(f.name())) {
+                    continue;
+                }
+                ScenarioConfig c = ScenarioConfig.standard(seed, n, f);
+                if (trafficSeconds != null) {
+                    long t = trafficSeconds * 1000;
+                    c = new ScenarioConfig(c.seed(), c.nodes(), c.meanDegree(), c.speedMin(), c.speedMax(),
+                            c.pauseMaxMillis(), c.churnFraction(), c.meanOnMillis(), c.meanOffMillis(), c.link(),
+                            c.rooms(), c.membersPerRoom(), c.meanMessageIntervalMillis(), c.warmupMillis(), t,
+                            Math.min(c.drainMillis(), t), Math.min(c.idleMillis(), t), c.fanout());
+                }
+                System.out.println(row(Scenario.run(c)));
             }
         }
     }
