@@ -254,11 +254,28 @@ final class RouteTable {
         return new Packet.RouteEntry(self, ownSeqno, 0, ownSignature);
     }
 
-    /** RFC 8966 3.8.1.2: a request for a newer seqno of our own makes us increase it by one. */
-    boolean bumpOwnSeqno(int requested) {
+    /** Seqno increases allowed in a burst, and how often one more is allowed. */
+    static final int BUMP_BURST = 4;
+    static final long BUMP_REFILL_MILLIS = 250;
+    private double bumpTokens = BUMP_BURST;
+    private long bumpTokensAt = Long.MIN_VALUE / 2;
+
+    /**
+     * RFC 8966 3.8.1.2: a request for a newer seqno of our own makes us increase it by one, which floods an
+     * update through the mesh; a token bucket (4, then one per 250 ms) keeps a neighbour that asks again and
+     * again from turning that into a flood of floods.
+     */
+    boolean bumpOwnSeqno(int requested, long now) {
         if (!Seqno.newer(requested, ownSeqno)) {
             return false;
         }
+        bumpTokens = Math.min(BUMP_BURST, bumpTokens + (now - bumpTokensAt) / (double) BUMP_REFILL_MILLIS);
+        bumpTokensAt = now;
+        if (bumpTokens < 1) {
+            stats.seqnoBumpsRefused++;
+            return false;
+        }
+        bumpTokens -= 1;
         ownSeqno = Seqno.next(ownSeqno);
         ownSignature = auth.signOwn(ownSeqno);
         return true;

@@ -247,7 +247,7 @@ public final class Router {
 
     private void onSeqnoRequest(Adjacency from, Packet.SeqnoRequest r, long now) {
         if (r.source().equals(self)) {
-            if (table.bumpOwnSeqno(r.seqno())) {
+            if (table.bumpOwnSeqno(r.seqno(), now)) {
                 broadcast(List.of(table.ownEntry()));
             } else {
                 sendControl(from, new Packet.Update(List.of(from.forLink(table.ownEntry()))));

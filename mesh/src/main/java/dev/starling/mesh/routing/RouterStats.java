@@ -13,6 +13,7 @@ public final class RouterStats {
     long duplicateData;
     long handedBack;
     long seqnoRequestsSent;
+    long seqnoBumpsRefused;
 
     /** Frames of routing control (updates, summaries, requests, acks) sent. */
     public long controlFramesSent() { return controlFramesSent; }
@@ -32,4 +33,6 @@ public final class RouterStats {
     /** Packets handed back to the caller (no route, or the next hop never acknowledged). */
     public long handedBack() { return handedBack; }
     public long seqnoRequestsSent() { return seqnoRequestsSent; }
+    /** Requests for a new seqno of our own refused by the rate limit. */
+    public long seqnoBumpsRefused() { return seqnoBumpsRefused; }
 }

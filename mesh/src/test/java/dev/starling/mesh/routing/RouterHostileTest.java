@@ -119,4 +119,17 @@ class RouterHostileTest {
         assertThat(small.router.routes()).hasSize(3); // the neighbour and the first two invented sources
         assertThat(small.router.stats().rejectedRoutes()).isEqualTo(8);
     }
+
+    @Test
+    void aFloodOfSeqnoRequestsForOurOwnSourceIsRateLimited() {
+        int before = r.router.ownSeqno();
+        for (int i = 0; i < 100; i++) {
+            r.from(hostile.self(), new Packet.SeqnoRequest(r.self(), (r.router.ownSeqno() + 1) & 0xFFFF, 1));
+        }
+        assertThat(r.router.ownSeqno() - before).isEqualTo(4);
+        assertThat(r.router.stats().seqnoBumpsRefused()).isEqualTo(96);
+        r.advance(1_000);
+        r.from(hostile.self(), new Packet.SeqnoRequest(r.self(), (r.router.ownSeqno() + 1) & 0xFFFF, 1));
+        assertThat(r.router.ownSeqno() - before).isEqualTo(5);
+    }
 }
