@@ -24,6 +24,7 @@ public final class Federation implements AutoCloseable {
     private final XMatrixAuthenticator authenticator;
     private final KeyServerApi keyServerApi;
     private final FederationApi api;
+    private final ServerBlocks blocks = new ServerBlocks();
 
     /**
      * The parts that need no rooms; room events over federation ({@code FederationEvents}) are built by
@@ -33,10 +34,12 @@ public final class Federation implements AutoCloseable {
             Clock clock) {
         this.ownKeys = new OwnKeys(serverName, signingKey, config.keyValidity(), clock);
         OutboundHttp http = new OutboundHttp(config);
-        this.transport = new HttpsFederationTransport(http, new ServerDiscovery(http, clock));
+        this.transport = new BlockingFederationTransport(new HttpsFederationTransport(http,
+                new ServerDiscovery(http, clock)), blocks);
         this.client = new FederationClient(ownKeys, transport, config.maxResponseBytes());
         this.keyRing = new KeyRing(ownKeys, new RemoteKeyStore(database), client, clock);
         this.authenticator = new XMatrixAuthenticator(serverName, keyRing, clock);
+        authenticator.refuseOrigins(blocks::isBlocked);
         this.keyServerApi = new KeyServerApi(ownKeys, keyRing, clock);
         this.api = new FederationApi();
     }
@@ -55,6 +58,11 @@ public final class Federation implements AutoCloseable {
 
     public XMatrixAuthenticator authenticator() {
         return authenticator;
+    }
+
+    /** The servers federation is cut off from, both ways (empty unless someone blocks one). */
+    public ServerBlocks blocks() {
+        return blocks;
     }
 
     public KeyServerApi keyServerApi() {

@@ -33,6 +33,15 @@ public final class XMatrixAuthenticator implements FederationAuthenticator {
     private final KeyRing keyRing;
     private final Clock clock;
     private volatile java.util.function.Consumer<ServerName> onAuthenticated = origin -> { };
+    private volatile java.util.function.Predicate<ServerName> refused = origin -> false;
+
+    /**
+     * Refuses (403 M_FORBIDDEN) every request whose origin {@code test} names, before its signature is checked
+     * ({@code federation.ServerBlocks}: a server we do not federate with). Replaces the previous one.
+     */
+    public void refuseOrigins(java.util.function.Predicate<ServerName> test) {
+        this.refused = java.util.Objects.requireNonNull(test, "test");
+    }
 
     /**
      * Also tells {@code listener} the origin of every request that authenticated (the federation sender
@@ -60,6 +69,10 @@ public final class XMatrixAuthenticator implements FederationAuthenticator {
             throw refuse("missing X-Matrix Authorization header");
         }
         ServerName origin = origin(headers.get(0).origin());
+        if (refused.test(origin)) {
+            LOG.info("federation request refused origin={} reason=blocked", origin);
+            throw MatrixException.forbidden("federation with this server is blocked");
+        }
         JsonNode content = content(request.body());
         for (XMatrixHeader header : headers) {
             if (!header.origin().equals(origin.value())) {

@@ -34,12 +34,13 @@ final class EventFetcher {
     }
 
     /** {@code POST /_matrix/federation/v1/get_missing_events/{roomId}}: events between our extremities and {@code latest}. */
-    List<ObjectNode> missingEvents(ServerName origin, RoomId roomId, List<EventId> earliest, EventId latest,
+    List<ObjectNode> missingEvents(ServerName origin, RoomId roomId, List<EventId> earliest, List<EventId> latest,
             long minDepth) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         var earliestIds = body.putArray("earliest_events");
         earliest.forEach(id -> earliestIds.add(id.value()));
-        body.putArray("latest_events").add(latest.value());
+        var latestIds = body.putArray("latest_events");
+        latest.forEach(id -> latestIds.add(id.value()));
         body.put("limit", MISSING_EVENTS_LIMIT);
         body.put("min_depth", minDepth);
         try {

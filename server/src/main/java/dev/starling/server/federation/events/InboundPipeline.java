@@ -29,13 +29,19 @@ import org.slf4j.LoggerFactory;
  * PDU; SECURITY.md items 8, 12–14): format and size; signatures; content hash (a mismatch keeps the redacted
  * event); auth against the event's own auth events (missing ones fetched from the origin with
  * {@code /event_auth}, each checked the same way and stored as an outlier); missing prev_events fetched with
- * {@code /get_missing_events} and processed oldest first (no second round: an event whose gap stays open is
+ * {@code /get_missing_events} in bounded rounds and processed oldest first (an event whose gap stays open is
  * dropped, not accepted as a new extremity); auth against the state before the event (its prev_events'
  * states, resolved when several); soft failure against the current state. Called under the room's lock.
  */
 final class InboundPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPipeline.class);
     private static final StateKey POWER_LEVELS = new StateKey(EventTypes.POWER_LEVELS, "");
+    /** The most {@code get_missing_events} rounds for one received event (each asks for 20 events). */
+    static final int MAX_GAP_ROUNDS = 50;
+    /** The most events pulled to close one gap; a longer one is left to backfill (the event is refused). */
+    static final int MAX_GAP_EVENTS = 1000;
+    /** The most {@code latest_events} named in one round. */
+    private static final int MAX_LATEST = 10;
 
     /** Why a PDU was not accepted; {@code stored} when it was kept as rejected. */
     static final class Refused extends RuntimeException {
@@ -218,41 +224,95 @@ final class InboundPipeline {
     }
 
     /**
-     * The prev_events must be known with their state. Missing ones are asked from the origin once
-     * ({@code get_missing_events} from our forward extremities to the event) and processed oldest first; if
-     * some are still missing the event is refused (SECURITY.md item 14), not stored.
+     * The prev_events must be known with their state. Missing ones are asked from the origin with
+     * {@code get_missing_events}, in rounds: the first from our forward extremities to the event, each next one
+     * from the same extremities to the shallowest pulled events whose own prev_events are still missing, until
+     * the gap is closed, a round brings nothing new, or {@link #MAX_GAP_ROUNDS} rounds / {@link #MAX_GAP_EVENTS}
+     * events were pulled. The pulled events are then processed oldest first (without gap filling of their own).
+     * If some prev_events are still missing the event is refused (SECURITY.md item 14), not stored.
      */
     private void ensurePrevEvents(ServerName origin, Pdu event, boolean fillGaps) {
         if (missingPrevs(event).isEmpty()) {
             return;
         }
         if (fillGaps) {
-            List<Pdu> pulled = new ArrayList<>();
-            for (ObjectNode raw : fetcher.missingEvents(origin, event.roomId(),
-                    rooms.forwardExtremities(event.roomId()), event.eventId(), rooms.minDepth(event.roomId()))) {
-                try {
-                    Pdu pdu = parse(raw, event.roomVersion());
-                    if (pdu.roomId().equals(event.roomId())) {
-                        pulled.add(pdu);
-                    }
-                } catch (ProtocolException e) {
-                    LOG.info("pulled event dropped origin={} error={}", origin, e.getMessage());
-                }
-            }
-            pulled.sort(Comparator.comparingLong(Pdu::depth));
-            for (Pdu pdu : pulled) {
+            Map<EventId, Pdu> pulled = pullGap(origin, event);
+            List<Pdu> ordered = new ArrayList<>(pulled.values());
+            ordered.sort(Comparator.comparingLong(Pdu::depth));
+            int accepted = 0;
+            for (Pdu pdu : ordered) {
                 try {
                     process(origin, pdu, false);
+                    accepted++;
                 } catch (Refused e) {
                     LOG.info("pulled event not accepted origin={} event_id={} reason={}", origin, pdu.eventId(),
                             e.getMessage());
                 }
+            }
+            if (!ordered.isEmpty()) {
+                LOG.info("gap filled origin={} room_id={} event_id={} pulled={} accepted={}", origin, event.roomId(),
+                        event.eventId(), ordered.size(), accepted);
             }
         }
         List<EventId> missing = missingPrevs(event);
         if (!missing.isEmpty()) {
             throw new Refused("prev_events could not be fetched: " + missing.size() + " missing");
         }
+    }
+
+    /** The rounds of {@code get_missing_events} for one event: every pulled event of its room, by ID. */
+    private Map<EventId, Pdu> pullGap(ServerName origin, Pdu event) {
+        Map<EventId, Pdu> pulled = new HashMap<>();
+        List<EventId> earliest = rooms.forwardExtremities(event.roomId());
+        long minDepth = rooms.minDepth(event.roomId());
+        List<Pdu> frontier = List.of(event);
+        for (int round = 0; round < MAX_GAP_ROUNDS && !frontier.isEmpty() && pulled.size() < MAX_GAP_EVENTS;
+                round++) {
+            int before = pulled.size();
+            List<EventId> latest = frontier.stream().map(Pdu::eventId).toList();
+            for (ObjectNode raw : fetcher.missingEvents(origin, event.roomId(), earliest, latest, minDepth)) {
+                try {
+                    Pdu pdu = parse(raw, event.roomVersion());
+                    if (pdu.roomId().equals(event.roomId()) && !pdu.eventId().equals(event.eventId())) {
+                        pulled.putIfAbsent(pdu.eventId(), pdu);
+                    }
+                } catch (ProtocolException e) {
+                    LOG.info("pulled event dropped origin={} error={}", origin, e.getMessage());
+                }
+            }
+            if (pulled.size() == before) {
+                break; // the origin has nothing more for us
+            }
+            frontier = stillOpen(event, pulled);
+        }
+        return pulled;
+    }
+
+    /** The event and pulled events that name a prev_event neither pulled nor known with its state. */
+    private List<Pdu> stillOpen(Pdu event, Map<EventId, Pdu> pulled) {
+        List<Pdu> all = new ArrayList<>(pulled.values());
+        all.add(event);
+        List<EventId> unpulled = all.stream().flatMap(e -> e.prevEvents().stream())
+                .filter(id -> !pulled.containsKey(id)).distinct().toList();
+        if (unpulled.isEmpty()) {
+            return List.of();
+        }
+        Map<EventId, Status> status = rooms.status(unpulled);
+        java.util.Set<EventId> open = new java.util.HashSet<>();
+        status.forEach((id, s) -> {
+            if (!s.hasState()) {
+                open.add(id);
+            }
+        });
+        List<Pdu> frontier = new ArrayList<>();
+        for (Pdu e : all) {
+            if (e.prevEvents().stream().anyMatch(open::contains)) {
+                frontier.add(e);
+            }
+        }
+        // the shallowest first: a request names at most a few of them
+        frontier.sort(Comparator.comparingLong(Pdu::depth));
+        return frontier.size() > MAX_LATEST ? frontier.subList(0, MAX_LATEST) : frontier;
     }
 
     private List<EventId> missingPrevs(Pdu event) {

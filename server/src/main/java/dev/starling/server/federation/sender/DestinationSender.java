@@ -49,6 +49,7 @@ final class DestinationSender {
     private boolean running;
     private boolean closed;
     private volatile boolean backingOff;
+    private volatile boolean announce;
     private Thread thread;
 
     DestinationSender(ServerName origin, ServerName destination, Database db, FederationClient client, Backoff backoff,
@@ -78,6 +79,15 @@ final class DestinationSender {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Sends one transaction even if nothing is queued (an empty one, once): after our restart it tells the
+     * destination we are back, so it sends us what it queued for us at once instead of at its next retry.
+     */
+    void announce() {
+        announce = true;
+        wake();
     }
 
     /** Adds an EDU that need not survive a restart (typing); dropped if the destination is unreachable. */
@@ -205,7 +215,9 @@ final class DestinationSender {
             lock.unlock();
         }
         List<QueueStore.QueuedEdu> edus = db.read(c -> QueueStore.edus(c, destination, MAX_EDUS - volatileEdus.size()));
-        if (pdus.isEmpty() && edus.isEmpty() && volatileEdus.isEmpty()) {
+        boolean hello = announce;
+        announce = false;
+        if (pdus.isEmpty() && edus.isEmpty() && volatileEdus.isEmpty() && !hello) {
             return false;
         }
         long txnId = Math.max(state.lastTxnId() + 1, clock.millis());

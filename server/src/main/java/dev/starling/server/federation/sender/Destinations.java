@@ -41,6 +41,28 @@ public final class Destinations {
         return servers;
     }
 
+    /** Every server with a joined member in a room where one of our users is joined, {@code self} excluded. */
+    static Set<ServerName> sharingRooms(Connection c, ServerName self) throws SQLException {
+        java.util.Map<String, Set<ServerName>> byRoom = new java.util.HashMap<>();
+        Set<String> ours = new java.util.HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT room_id, state_key FROM current_state"
+                + " WHERE type = 'm.room.member' AND membership = 'join'");
+                ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                String roomId = r.getString(1);
+                String userId = r.getString(2);
+                if (userId.endsWith(":" + self.value())) {
+                    ours.add(roomId);
+                } else {
+                    add(byRoom.computeIfAbsent(roomId, k -> new java.util.HashSet<>()), userId, self);
+                }
+            }
+        }
+        Set<ServerName> servers = new TreeSet<>((a, b) -> a.value().compareTo(b.value()));
+        ours.forEach(roomId -> servers.addAll(byRoom.getOrDefault(roomId, Set.of())));
+        return servers;
+    }
+
     static void add(Set<ServerName> servers, String userId, ServerName self) {
         try {
             ServerName server = UserId.parse(userId).server();

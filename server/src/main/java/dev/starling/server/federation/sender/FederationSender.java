@@ -48,7 +48,12 @@ public final class FederationSender implements AutoCloseable {
     public void start() {
         List<ServerName> waiting = db.read(QueueStore::destinationsWithWork);
         waiting.forEach(this::wake);
-        LOG.info("federation sender started destinations_with_work={}", waiting.size());
+        // The others we share a room with get one (empty) transaction: they learn we are back and flush what
+        // they queued for us now, instead of at the end of their backoff (which may be an hour).
+        java.util.Set<ServerName> peers = db.read(c -> Destinations.sharingRooms(c, self));
+        peers.removeAll(waiting);
+        peers.forEach(peer -> sender(peer).announce());
+        LOG.info("federation sender started destinations_with_work={} announced_to={}", waiting.size(), peers.size());
         streams.start();
     }
 
