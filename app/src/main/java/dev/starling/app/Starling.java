@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = StarlingVersion.class,
         description = "Starling: a Matrix homeserver, P2P node and client.",
-        subcommands = {ServerCommand.class, AdminCommand.class, EventCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, NodeCommand.class, AdminCommand.class, EventCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Starling implements Runnable {
 
     @Spec CommandSpec spec;

@@ -167,6 +167,12 @@ public final class HomeServer implements AutoCloseable {
      */
     public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
             SigningKey signingKey, InboundEdus edusOverride) {
+        return start(config, databaseConfig, tuning, signingKey, edusOverride, Federation.Plugins.NONE);
+    }
+
+    /** As above, with a P2P node's federation {@link Federation.Plugins} (the mesh transport, self-certified names). */
+    public static HomeServer start(ServerConfig config, DatabaseConfig databaseConfig, Tuning tuning,
+            SigningKey signingKey, InboundEdus edusOverride, Federation.Plugins federationPlugins) {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         Database database = Database.open(databaseConfig);
@@ -174,7 +180,8 @@ public final class HomeServer implements AutoCloseable {
         Federation federation = null;
         FederationSender federationSender = null;
         try {
-            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock);
+            federation = new Federation(config.serverName(), signingKey, config.federation(), database, clock,
+                    federationPlugins);
             // The outbound side of federation: the durable queues, and the client side of the queries.
             federationSender = new FederationSender(config.serverName(), database, federation.client(),
                     tuning.federationBackoff(), clock, random);

@@ -150,6 +150,15 @@ public final class NodeIdentity {
         return signer.generateSignature();
     }
 
+    /**
+     * A copy of the 32-byte private seed, for the one other user of the same key: the embedded homeserver
+     * of {@code starling node}, whose Matrix signing key must be the node key (its server name is that key).
+     * Never log or store it elsewhere.
+     */
+    public byte[] exportSeed() {
+        return privateKey.getEncoded();
+    }
+
     @Override
     public String toString() {
         return "NodeIdentity[" + nodeId.serverName() + "]";

@@ -7,10 +7,12 @@ import dev.starling.server.federation.keys.KeyRing;
 import dev.starling.server.federation.keys.KeyServerApi;
 import dev.starling.server.federation.keys.OwnKeys;
 import dev.starling.server.federation.keys.RemoteKeyStore;
+import dev.starling.server.federation.keys.SelfCertifiedKeys;
 import dev.starling.server.federation.net.OutboundHttp;
 import dev.starling.server.federation.net.ServerDiscovery;
 import dev.starling.server.storage.Database;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
  * The federation parts of one homeserver, wired: our keys, the outbound client (discovery → HTTPS with the
@@ -32,12 +34,28 @@ public final class Federation implements AutoCloseable {
      */
     public Federation(ServerName serverName, SigningKey signingKey, FederationConfig config, Database database,
             Clock clock) {
+        this(serverName, signingKey, config, database, clock, Plugins.NONE);
+    }
+
+    /**
+     * What a P2P node changes in federation: the transport (given the HTTPS one, returns the one to use, e.g.
+     * the mesh for node names and HTTPS for the rest) and the server names that are their own key.
+     */
+    public record Plugins(UnaryOperator<FederationTransport> transport, SelfCertifiedKeys selfCertified) {
+        /** An internet homeserver: HTTPS only, every key fetched. */
+        public static final Plugins NONE = new Plugins(UnaryOperator.identity(), SelfCertifiedKeys.NONE);
+    }
+
+    /** As above, with a P2P node's {@link Plugins}. */
+    public Federation(ServerName serverName, SigningKey signingKey, FederationConfig config, Database database,
+            Clock clock, Plugins plugins) {
         this.ownKeys = new OwnKeys(serverName, signingKey, config.keyValidity(), clock);
         OutboundHttp http = new OutboundHttp(config);
-        this.transport = new BlockingFederationTransport(new HttpsFederationTransport(http,
-                new ServerDiscovery(http, clock)), blocks);
+        // Blocks (partitions) apply whatever carries the request: HTTPS or, on a P2P node, the mesh.
+        this.transport = new BlockingFederationTransport(plugins.transport().apply(new HttpsFederationTransport(http,
+                new ServerDiscovery(http, clock))), blocks);
         this.client = new FederationClient(ownKeys, transport, config.maxResponseBytes());
-        this.keyRing = new KeyRing(ownKeys, new RemoteKeyStore(database), client, clock);
+        this.keyRing = new KeyRing(ownKeys, new RemoteKeyStore(database), client, clock, plugins.selfCertified());
         this.authenticator = new XMatrixAuthenticator(serverName, keyRing, clock);
         authenticator.refuseOrigins(blocks::isBlocked);
         this.keyServerApi = new KeyServerApi(ownKeys, keyRing, clock);

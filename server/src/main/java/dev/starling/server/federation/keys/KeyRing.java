@@ -2,6 +2,7 @@ package dev.starling.server.federation.keys;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.crypto.ServerKeysDocument;
+import dev.starling.protocol.crypto.VerifyKey;
 import dev.starling.protocol.crypto.VerifyKeyWithExpiry;
 import dev.starling.protocol.id.KeyId;
 import dev.starling.protocol.id.ServerName;
@@ -31,15 +32,23 @@ public final class KeyRing {
     private final RemoteKeyStore store;
     private final FederationClient client;
     private final Clock clock;
+    private final SelfCertifiedKeys selfCertified;
     private final Map<ServerName, FetchedKeys> memory = new ConcurrentHashMap<>();
     private final Map<ServerName, Long> lastFetch = new ConcurrentHashMap<>();
     private final Map<ServerName, Object> locks = new ConcurrentHashMap<>();
 
     public KeyRing(OwnKeys own, RemoteKeyStore store, FederationClient client, Clock clock) {
+        this(own, store, client, clock, SelfCertifiedKeys.NONE);
+    }
+
+    /** As above, with names that are their own key (mesh nodes): their key comes from the name, never fetched. */
+    public KeyRing(OwnKeys own, RemoteKeyStore store, FederationClient client, Clock clock,
+            SelfCertifiedKeys selfCertified) {
         this.own = own;
         this.store = store;
         this.client = client;
         this.clock = clock;
+        this.selfCertified = selfCertified;
     }
 
     /**
@@ -50,6 +59,11 @@ public final class KeyRing {
     public Optional<VerifyKeyWithExpiry> verifyKey(ServerName server, KeyId keyId, long atTs) {
         if (server.equals(own.serverName())) {
             return own.document().toServerKeys(clock.millis()).find(keyId).filter(k -> k.validAt(atTs));
+        }
+        Optional<VerifyKey> named = selfCertified.keyOf(server);
+        if (named.isPresent()) {
+            // The name is the key: valid as long as the name exists, nothing to fetch or cache.
+            return named.filter(k -> k.keyId().equals(keyId)).map(k -> new VerifyKeyWithExpiry(k, Long.MAX_VALUE));
         }
         Optional<FetchedKeys> known = cached(server);
         Optional<VerifyKeyWithExpiry> key = known.flatMap(k -> k.keys().find(keyId));
@@ -99,6 +113,10 @@ public final class KeyRing {
             try {
                 ObjectNode json = client.get(server, "/_matrix/key/v2/server");
                 ServerKeysDocument document = ServerKeysDocument.parse(json, server);
+                Optional<VerifyKey> named = selfCertified.keyOf(server);
+                if (named.isPresent() && !publishesExactly(document, named.get())) {
+                    throw new IllegalStateException("key document does not match the key the name stands for");
+                }
                 FetchedKeys fetched = new FetchedKeys(document, json, now);
                 store.put(fetched);
                 memory.put(server, fetched);
@@ -110,5 +128,13 @@ public final class KeyRing {
                 return Optional.ofNullable(memory.get(server));
             }
         }
+    }
+
+    /** A self-certifying name's document must publish its one key and nothing else. */
+    private static boolean publishesExactly(ServerKeysDocument document, VerifyKey key) {
+        VerifyKey published = document.verifyKeys().get(key.keyId());
+        return document.verifyKeys().size() == 1 && published != null
+                && java.util.Arrays.equals(published.publicKey(), key.publicKey())
+                && document.oldVerifyKeys().isEmpty();
     }
 }
