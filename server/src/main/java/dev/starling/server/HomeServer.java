@@ -257,6 +257,11 @@ public final class HomeServer implements AutoCloseable {
                                     federationEvents.servingApi())), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
             http.federationAuthenticator(federation.authenticator());
+            if (config.federation().tls().isPresent()) {
+                var tls = config.federation().tls().get();
+                http.tlsListener(tls.port(), dev.starling.server.federation.net.PemKeyStore.load(tls.certificate(),
+                        tls.privateKey()), dev.starling.server.federation.net.PemKeyStore.PASSWORD);
+            }
             federation.authenticator().onAuthenticated(federationSender::contacted);
             int metricsPort = -1;
             if (metricsOn) {

@@ -1,0 +1,140 @@
+package dev.starling.server.federation;
+
+import static dev.starling.server.federation.InteropUser.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.starling.protocol.crypto.SigningKey;
+import dev.starling.protocol.id.KeyId;
+import dev.starling.protocol.id.ServerName;
+import dev.starling.server.HomeServer;
+import dev.starling.server.config.ServerConfig;
+import dev.starling.server.storage.Backend;
+import dev.starling.server.storage.TestDatabase;
+import dev.starling.server.users.PasswordHasher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4 acceptance 4: Starling federating with Synapse (the reference homeserver, from PyPI through
+ * {@code scripts/synapse.sh}) over HTTPS with a throwaway CA on loopback. A Starling user and a Synapse user share
+ * a room created on either side; messages, the topic and membership (invite, join, leave) flow both ways, each
+ * checked through the other server's Client-Server API. Skipped, with the reason, when Synapse is not installed
+ * (PyPI unreachable): run {@code scripts/synapse.sh} and this test on demand.
+ */
+class SynapseInteropTest {
+    /** Power levels letting every member set the topic (private_chat gives the invitee level 0). */
+    private static final String TOPIC_FOR_ALL = "{\"events\":{\"m.room.topic\":0}}";
+
+    @TempDir
+    static Path dir;
+    private static TestDatabase database;
+    private static HomeServer starling;
+    private static String starlingName;
+    private static String starlingUrl;
+    private static SynapseServer synapse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Optional<Path> python = SynapseServer.python();
+        Assumptions.assumeTrue(python.isPresent(), "Synapse is not installed (scripts/synapse.sh installs it from "
+                + "PyPI, which may be unreachable here): SynapseInteropTest skipped; run scripts/synapse.sh, then this "
+                + "test");
+        TestCa ca = TestCa.create(Files.createDirectories(dir.resolve("ca")));
+        synapse = SynapseServer.start(python.get(), Files.createDirectories(dir.resolve("synapse")), ca);
+
+        database = Backend.SQLITE.create();
+        database.handOver();
+        int port = FederatingServer.freePort();
+        int tlsPort = FederatingServer.freePort();
+        ServerName name = ServerName.parse("127.0.0.1:" + tlsPort);
+        starlingName = name.value();
+        starlingUrl = "http://127.0.0.1:" + port;
+        FederationConfig federation = FederationConfig.loopbackForTests().withHttps()
+                .withTrustStore(ca.trustStore(), ca.trustStorePassword())
+                .withTls(new FederationConfig.TlsListener(tlsPort, ca.certificate(), ca.privateKey()));
+        ServerConfig config = new ServerConfig(name, Files.createDirectories(dir.resolve("starling")), "127.0.0.1",
+                port, starlingUrl, true, List.of(), new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "",
+                        "", ""), ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(), federation);
+        starling = HomeServer.start(config, database.config(),
+                new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()),
+                SigningKey.generate(KeyId.ed25519("k" + tlsPort)));
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (starling != null) {
+                starling.close();
+            }
+            if (database != null) {
+                database.close();
+            }
+        } finally {
+            if (synapse != null) {
+                synapse.close();
+            }
+        }
+    }
+
+    @Test
+    void roomCreatedOnStarlingCarriesMessagesStateAndMembershipBothWays() {
+        InteropUser alice = InteropUser.register(starlingUrl, "alice1");
+        InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob1");
+        String roomId = alice.createRoom("{\"preset\":\"private_chat\",\"name\":\"made on Starling\",\"power_level_content_override\":"
+                + TOPIC_FOR_ALL + "}");
+
+        alice.invite(roomId, bob.userId());
+        await("Synapse shows bob the invite from Starling", bob, u -> u.invitedTo(roomId));
+        bob.join(roomId, starlingName);
+        await("Starling sees bob join", alice, u -> "join".equals(u.membership(roomId, bob.userId())));
+
+        exchangeMessagesAndTopics(roomId, alice, bob);
+
+        bob.leave(roomId);
+        await("Starling sees bob leave", alice, u -> "leave".equals(u.membership(roomId, bob.userId())));
+    }
+
+    @Test
+    void roomCreatedOnSynapseCarriesMessagesStateAndMembershipBothWays() {
+        InteropUser alice = InteropUser.register(starlingUrl, "alice2");
+        InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob2");
+        String roomId = bob.createRoom("{\"preset\":\"private_chat\",\"name\":\"made on Synapse\",\"power_level_content_override\":"
+                + TOPIC_FOR_ALL + "}");
+
+        bob.invite(roomId, alice.userId());
+        await("Starling shows alice the invite from Synapse", alice, u -> u.invitedTo(roomId));
+        alice.join(roomId, synapse.serverName());
+        await("Synapse sees alice join", bob, u -> "join".equals(u.membership(roomId, alice.userId())));
+
+        exchangeMessagesAndTopics(roomId, bob, alice);
+
+        alice.leave(roomId);
+        await("Synapse sees alice leave", bob, u -> "leave".equals(u.membership(roomId, alice.userId())));
+    }
+
+    /** Both joined: a message and a topic from each side reach the other. */
+    private static void exchangeMessagesAndTopics(String roomId, InteropUser creator, InteropUser joiner) {
+        creator.send(roomId, "hello from the creator's server");
+        await("the joiner's server has the creator's message", joiner,
+                u -> u.seesMessage(roomId, "hello from the creator's server"));
+        joiner.send(roomId, "hello back from the joiner's server");
+        await("the creator's server has the joiner's message", creator,
+                u -> u.seesMessage(roomId, "hello back from the joiner's server"));
+
+        creator.setTopic(roomId, "topic set by the creator");
+        await("the joiner's server has the creator's topic", joiner,
+                u -> "topic set by the creator".equals(u.topic(roomId)));
+        joiner.setTopic(roomId, "topic set by the joiner");
+        await("the creator's server has the joiner's topic", creator,
+                u -> "topic set by the joiner".equals(u.topic(roomId)));
+        assertThat(joiner.topic(roomId)).isEqualTo("topic set by the joiner");
+    }
+}
