@@ -8,11 +8,14 @@ import dev.starling.protocol.id.KeyId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.server.HomeServer;
 import dev.starling.server.config.ServerConfig;
+import dev.starling.server.http.Rate;
+import dev.starling.server.http.RateLimit;
 import dev.starling.server.storage.Backend;
 import dev.starling.server.storage.TestDatabase;
 import dev.starling.server.users.PasswordHasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,8 +66,12 @@ class SynapseInteropTest {
         ServerConfig config = new ServerConfig(name, Files.createDirectories(dir.resolve("starling")), "127.0.0.1",
                 port, starlingUrl, true, List.of(), new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "",
                         "", ""), ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(), federation);
+        Map<RateLimit, Rate> generous = new EnumMap<>(RateLimit.class);
+        for (RateLimit limit : RateLimit.values()) {
+            generous.put(limit, new Rate(1000, 1000));
+        }
         starling = HomeServer.start(config, database.config(),
-                new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()),
+                new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), generous),
                 SigningKey.generate(KeyId.ed25519("k" + tlsPort)));
     }
 
@@ -85,7 +92,7 @@ class SynapseInteropTest {
     }
 
     @Test
-    void roomCreatedOnStarlingCarriesMessagesStateAndMembershipBothWays() {
+    void roomCreatedOnStarlingCarriesMessagesStateAndMembershipBothWays() throws Exception {
         InteropUser alice = InteropUser.register(starlingUrl, "alice1");
         InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob1");
         String roomId = alice.createRoom("{\"preset\":\"private_chat\",\"name\":\"made on Starling\",\"power_level_content_override\":"
@@ -100,6 +107,8 @@ class SynapseInteropTest {
 
         bob.leave(roomId);
         await("Starling sees bob leave", alice, u -> "leave".equals(u.membership(roomId, bob.userId())));
+        // The invite's invite_room_state holds full PDUs (spec v1.16, MSC4311), which Synapse validates.
+        assertThat(Files.readString(synapse.log())).doesNotContain("failed to validate `invite_room_state`");
     }
 
     @Test
@@ -118,6 +127,24 @@ class SynapseInteropTest {
 
         alice.leave(roomId);
         await("Synapse sees alice leave", bob, u -> "leave".equals(u.membership(roomId, alice.userId())));
+    }
+
+    @Test
+    void anEncryptedRoomAcrossWorksWithMatrixNio() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python) && new ProcessBuilder(python.toString(), "-c",
+                "import nio, olm").start().waitFor() == 0, "matrix-nio with libolm is not installed (scripts/clients.sh)");
+        Path script = Path.of("src", "test", "clients", "nio", "federation_e2ee.py").toAbsolutePath();
+        Process process = new ProcessBuilder(python.toString(), script.toString(), starlingUrl, synapse.clientUrl())
+                .directory(script.getParent().toFile()).redirectError(dir.resolve("nio.log").toFile()).start();
+        String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String describe = stdout + "\nstderr:\n" + Files.readString(dir.resolve("nio.log"));
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                stdout);
+        assertThat(report.path("failures")).as(describe).isEmpty();
+        assertThat(process.exitValue()).as(describe).isZero();
+        assertThat(report.path("steps").path("messages decrypted").path("count").asInt()).as(describe).isEqualTo(4);
     }
 
     /** Both joined: a message and a topic from each side reach the other. */

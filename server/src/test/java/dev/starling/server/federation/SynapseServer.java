@@ -176,8 +176,15 @@ final class SynapseServer implements AutoCloseable {
         return dir.resolve("synapse.log");
     }
 
+    /** Stops Synapse and keeps its log as {@code target/synapse-interop.log} (for a failed run in CI). */
     @Override
     public void close() {
+        try {
+            Files.copy(log(), Path.of("target", "synapse-interop.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // no log to keep
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
