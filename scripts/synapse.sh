@@ -35,7 +35,7 @@ if ! installed; then
   [[ $mode == install ]] || die "Synapse $SYNAPSE_VERSION is not installed in $VENV (run scripts/synapse.sh)"
   [[ -x $VENV/bin/python ]] || "$PYTHON" -m venv "$VENV" || die "cannot create a virtualenv in $VENV with $PYTHON"
   say "installing matrix-synapse==$SYNAPSE_VERSION from PyPI into $VENV..."
-  "$VENV/bin/pip" install -q --disable-pip-version-check --timeout 30 "matrix-synapse==$SYNAPSE_VERSION" >&2 \
+  "$VENV/bin/pip" install -q --disable-pip-version-check --timeout 30 --retries 1 "matrix-synapse==$SYNAPSE_VERSION" >&2 \
     || die "could not install matrix-synapse==$SYNAPSE_VERSION from PyPI (is PyPI reachable?); SynapseInteropTest will be skipped"
   installed || die "matrix-synapse was installed but does not import (see above)"
 fi
