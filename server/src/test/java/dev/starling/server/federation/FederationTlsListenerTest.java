@@ -90,6 +90,7 @@ class FederationTlsListenerTest {
             try (HomeServer server = HomeServer.start(config, database.config(),
                     new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()),
                     SigningKey.generate(KeyId.ed25519("tls")))) {
+                assertThat(server.port()).isEqualTo(port);
                 URI keys = URI.create("https://" + name + "/_matrix/key/v2/server");
                 HttpResponse<String> answer = trusting(ca).send(HttpRequest.newBuilder(keys).build(),
                         HttpResponse.BodyHandlers.ofString());

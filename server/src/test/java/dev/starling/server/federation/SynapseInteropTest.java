@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 4 acceptance 4: Starling federating with Synapse (the reference homeserver, from PyPI through
@@ -91,11 +93,13 @@ class SynapseInteropTest {
         }
     }
 
-    @Test
-    void roomCreatedOnStarlingCarriesMessagesStateAndMembershipBothWays() throws Exception {
-        InteropUser alice = InteropUser.register(starlingUrl, "alice1");
-        InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob1");
-        String roomId = alice.createRoom("{\"preset\":\"private_chat\",\"name\":\"made on Starling\",\"power_level_content_override\":"
+    @ParameterizedTest(name = "room version {0}")
+    @ValueSource(strings = {"10", "11", "12"})
+    void roomCreatedOnStarlingCarriesMessagesStateAndMembershipBothWays(String version) throws Exception {
+        InteropUser alice = InteropUser.register(starlingUrl, "alice-s" + version);
+        InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob-s" + version);
+        String roomId = alice.createRoom("{\"room_version\":\"" + version + "\",\"preset\":\"private_chat\","
+                + "\"name\":\"made on Starling\",\"power_level_content_override\":"
                 + TOPIC_FOR_ALL + "}");
 
         alice.invite(roomId, bob.userId());
@@ -111,11 +115,13 @@ class SynapseInteropTest {
         assertThat(Files.readString(synapse.log())).doesNotContain("failed to validate `invite_room_state`");
     }
 
-    @Test
-    void roomCreatedOnSynapseCarriesMessagesStateAndMembershipBothWays() {
-        InteropUser alice = InteropUser.register(starlingUrl, "alice2");
-        InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob2");
-        String roomId = bob.createRoom("{\"preset\":\"private_chat\",\"name\":\"made on Synapse\",\"power_level_content_override\":"
+    @ParameterizedTest(name = "room version {0}")
+    @ValueSource(strings = {"10", "11", "12"})
+    void roomCreatedOnSynapseCarriesMessagesStateAndMembershipBothWays(String version) {
+        InteropUser alice = InteropUser.register(starlingUrl, "alice-y" + version);
+        InteropUser bob = InteropUser.register(synapse.clientUrl(), "bob-y" + version);
+        String roomId = bob.createRoom("{\"room_version\":\"" + version + "\",\"preset\":\"private_chat\","
+                + "\"name\":\"made on Synapse\",\"power_level_content_override\":"
                 + TOPIC_FOR_ALL + "}");
 
         bob.invite(roomId, alice.userId());
