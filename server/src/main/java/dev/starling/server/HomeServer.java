@@ -264,6 +264,16 @@ public final class HomeServer implements AutoCloseable {
                                     federationEvents.servingApi())), accounts, new RateLimiter(httpConfig.rateLimits()),
                     metricsOn ? metrics : RequestObserver.NONE, new HealthCheck(database));
             http.federationAuthenticator(federation.authenticator());
+            if (config.federation().tls().isPresent()) {
+                var tls = config.federation().tls().get();
+                java.security.KeyStore keys;
+                try {
+                    keys = dev.starling.server.federation.net.PemKeyStore.load(tls.certificate(), tls.privateKey());
+                } catch (IOException e) {
+                    throw new IllegalStateException("federation TLS listener: " + e.getMessage(), e);
+                }
+                http.tlsListener(tls.port(), keys, dev.starling.server.federation.net.PemKeyStore.PASSWORD);
+            }
             federation.authenticator().onAuthenticated(federationSender::contacted);
             int metricsPort = -1;
             if (metricsOn) {
@@ -284,6 +294,9 @@ public final class HomeServer implements AutoCloseable {
             federationSender.start();
             LOG.info("homeserver started server_name={} address={} port={} database={}", config.serverName(),
                     config.bindAddress(), port, config.database().kind());
+            if (http.tlsPort() >= 0) {
+                LOG.info("federation TLS listening address={} port={}", config.bindAddress(), http.tlsPort());
+            }
             return new HomeServer(database, http, federation, port, metricsListener, metricsPort, federationSender,
                     inboundEdus);
         } catch (IOException e) {

@@ -141,7 +141,17 @@ public record ServerConfig(
             new ConfigOption("federation.ip_range_allowlist", "[]",
                     "Networks (CIDR, e.g. 10.8.0.0/16) this server may connect to although the outbound IP blocklist\n"
                             + "covers them (private, loopback, link-local, multicast, documentation ranges). For a\n"
-                            + "private federation or a mesh; never list networks that untrusted servers could name."));
+                            + "private federation or a mesh; never list networks that untrusted servers could name."),
+            new ConfigOption("federation.tls_certificate", "\"\"",
+                    "A PEM file with this server's TLS certificate (then its chain) for the federation listener:\n"
+                            + "other servers always connect with HTTPS. Empty: no TLS listener (TLS is terminated by a\n"
+                            + "reverse proxy in front of port 8448, or federation is off)."),
+            new ConfigOption("federation.tls_private_key", "\"\"",
+                    "A PEM file with the certificate's private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY; convert\n"
+                            + "others with openssl pkcs8 -topk8 -nocrypt)."),
+            new ConfigOption("federation.tls_port", "8448",
+                    "The federation TLS listener's port (same bind address and routes as the main listener): the\n"
+                            + "port in server_name, or 8448 when server_name has none."));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([KkMmGg]?)");
@@ -320,7 +330,22 @@ public record ServerConfig(
                 problems.add("federation.ip_range_allowlist: \"" + network + "\" is not an IP network (CIDR)");
             }
         }
-        return federation.withAllowedNetworks(allowed);
+        federation = federation.withAllowedNetworks(allowed);
+        String certificate = reader.text("federation.tls_certificate");
+        String privateKey = reader.text("federation.tls_private_key");
+        if (certificate.isEmpty() != privateKey.isEmpty()) {
+            problems.add("federation.tls_certificate and federation.tls_private_key: give both or neither");
+        } else if (!certificate.isEmpty()) {
+            String tlsPort = reader.text("federation.tls_port").strip();
+            int port = tlsPort.matches("[0-9]{1,5}") ? Integer.parseInt(tlsPort) : -1;
+            if (port < 1 || port > 65535) {
+                problems.add("federation.tls_port: must be a port number (1-65535)");
+            } else {
+                federation = federation.withTls(new FederationConfig.TlsListener(port,
+                        baseDir.resolve(certificate).normalize(), baseDir.resolve(privateKey).normalize()));
+            }
+        }
+        return federation;
     }
 
     private static void checkKnownKeys(JsonNode root, List<String> problems) {

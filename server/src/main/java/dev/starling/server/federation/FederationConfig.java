@@ -23,10 +23,37 @@ import java.util.Optional;
  * @param maxResponseBytes the largest response body read from a remote server
  * @param plaintextHttp {@code http://} instead of {@code https://} for outbound requests: only for tests on
  *     loopback, never settable from the configuration file
+ * @param tls an HTTPS listener for other servers (they always connect with TLS); empty: none (a reverse proxy
+ *     terminates TLS, or tests over plain HTTP)
  */
 public record FederationConfig(Duration keyValidity, Optional<Path> trustStore, String trustStorePassword,
         List<Cidr> allowedNetworks, Duration connectTimeout, Duration requestTimeout, long maxResponseBytes,
-        boolean plaintextHttp) {
+        boolean plaintextHttp, Optional<TlsListener> tls) {
+    /**
+     * An HTTPS listener serving the same routes as the main listener, for federation.
+     *
+     * @param port the port (the one in the server name, or 8448)
+     * @param certificate a PEM file: the server's certificate, then its chain
+     * @param privateKey a PEM file: the certificate's private key, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY})
+     */
+    public record TlsListener(int port, Path certificate, Path privateKey) {
+        public TlsListener {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(privateKey, "privateKey");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("bad TLS port " + port);
+            }
+        }
+    }
+
+    /** As the canonical constructor, without a TLS listener. */
+    public FederationConfig(Duration keyValidity, Optional<Path> trustStore, String trustStorePassword,
+            List<Cidr> allowedNetworks, Duration connectTimeout, Duration requestTimeout, long maxResponseBytes,
+            boolean plaintextHttp) {
+        this(keyValidity, trustStore, trustStorePassword, allowedNetworks, connectTimeout, requestTimeout,
+                maxResponseBytes, plaintextHttp, Optional.empty());
+    }
+
     /** One day, as Synapse's {@code key_refresh_interval}. */
     public static final Duration DEFAULT_KEY_VALIDITY = Duration.ofDays(1);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -39,6 +66,7 @@ public record FederationConfig(Duration keyValidity, Optional<Path> trustStore, 
         Objects.requireNonNull(trustStore, "trustStore");
         Objects.requireNonNull(trustStorePassword, "trustStorePassword");
         allowedNetworks = List.copyOf(allowedNetworks);
+        Objects.requireNonNull(tls, "tls");
         if (keyValidity.isNegative() || keyValidity.isZero()
                 || keyValidity.compareTo(ServerKeysDocument.MAX_VALIDITY) > 0) {
             throw new IllegalArgumentException("key validity must be positive and at most 7 days, got " + keyValidity);
@@ -63,26 +91,37 @@ public record FederationConfig(Duration keyValidity, Optional<Path> trustStore, 
 
     public FederationConfig withKeyValidity(Duration validity) {
         return new FederationConfig(validity, trustStore, trustStorePassword, allowedNetworks, connectTimeout,
-                requestTimeout, maxResponseBytes, plaintextHttp);
+                requestTimeout, maxResponseBytes, plaintextHttp, tls);
     }
 
     public FederationConfig withTrustStore(Path store, String password) {
         return new FederationConfig(keyValidity, Optional.of(store), password, allowedNetworks, connectTimeout,
-                requestTimeout, maxResponseBytes, plaintextHttp);
+                requestTimeout, maxResponseBytes, plaintextHttp, tls);
     }
 
     public FederationConfig withAllowedNetworks(List<Cidr> networks) {
         return new FederationConfig(keyValidity, trustStore, trustStorePassword, networks, connectTimeout,
-                requestTimeout, maxResponseBytes, plaintextHttp);
+                requestTimeout, maxResponseBytes, plaintextHttp, tls);
     }
 
     public FederationConfig withRequestTimeout(Duration timeout) {
         return new FederationConfig(keyValidity, trustStore, trustStorePassword, allowedNetworks, connectTimeout,
-                timeout, maxResponseBytes, plaintextHttp);
+                timeout, maxResponseBytes, plaintextHttp, tls);
     }
 
     public FederationConfig withMaxResponseBytes(long bytes) {
         return new FederationConfig(keyValidity, trustStore, trustStorePassword, allowedNetworks, connectTimeout,
-                requestTimeout, bytes, plaintextHttp);
+                requestTimeout, bytes, plaintextHttp, tls);
+    }
+
+    public FederationConfig withTls(TlsListener listener) {
+        return new FederationConfig(keyValidity, trustStore, trustStorePassword, allowedNetworks, connectTimeout,
+                requestTimeout, maxResponseBytes, plaintextHttp, Optional.of(listener));
+    }
+
+    /** Outbound requests over HTTPS (the default), e.g. for a test server that talks to a TLS peer. */
+    public FederationConfig withHttps() {
+        return new FederationConfig(keyValidity, trustStore, trustStorePassword, allowedNetworks, connectTimeout,
+                requestTimeout, maxResponseBytes, false, tls);
     }
 }

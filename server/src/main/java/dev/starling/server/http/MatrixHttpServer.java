@@ -10,7 +10,10 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -33,6 +36,8 @@ public final class MatrixHttpServer implements AutoCloseable {
     private final HttpServerConfig config;
     private final Server server;
     private final ServerConnector connector;
+    private final HttpConfiguration http;
+    private ServerConnector tlsConnector;
     private final ExecutorService virtualThreads;
     private final Dispatcher dispatcher;
 
@@ -65,6 +70,7 @@ public final class MatrixHttpServer implements AutoCloseable {
         this.server = new Server(threads);
 
         HttpConfiguration http = new HttpConfiguration();
+        this.http = http;
         http.setSendServerVersion(false);
         // Path parameters are split on the raw path and decoded once by the router, and no path ever maps
         // to a file, so encoded separators (%2F in a state key), %25 and empty segments are not ambiguous
@@ -102,6 +108,35 @@ public final class MatrixHttpServer implements AutoCloseable {
     public MatrixHttpServer federationAuthenticator(FederationAuthenticator authenticator) {
         dispatcher.federationAuthenticator(authenticator);
         return this;
+    }
+
+    /**
+     * Adds an HTTPS listener on {@code port} (same bind address) serving the same routes, with the key and
+     * certificate chain in {@code keyStore} under {@code password}: other homeservers always connect with TLS.
+     * Call before {@link #start()}.
+     */
+    public MatrixHttpServer tlsListener(int port, java.security.KeyStore keyStore, String password) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(keyStore);
+        tls.setKeyStorePassword(password);
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Servers name us by IP literal or by a name the certificate covers; the Host header is not checked
+        // against SNI (no SNI at all for an IP literal).
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        tlsConnector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                new HttpConnectionFactory(https));
+        tlsConnector.setHost(config.bindAddress());
+        tlsConnector.setPort(port);
+        tlsConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        server.addConnector(tlsConnector);
+        return this;
+    }
+
+    /** The HTTPS listener's bound port, or -1 without one (or before {@link #start()}). */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
     /**

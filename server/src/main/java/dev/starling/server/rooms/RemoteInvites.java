@@ -79,10 +79,13 @@ final class RemoteInvites {
             body.put("room_version", draft.version().id());
             body.set("event", event.json());
             ArrayNode stripped = body.putArray("invite_room_state");
+            // Full PDUs, not stripped events (spec v1.16, MSC4311: the receiver may check their signatures and
+            // that they are in the room; Synapse 1.163 logs stripped ones as invalid and will refuse them).
             for (String type : STRIPPED) {
-                draft.get(new StateKey(type, "")).ifPresent(e -> stripped.add(strip(e)));
+                draft.get(new StateKey(type, "")).ifPresent(e -> stripped.add(RemoteRoomStore.withoutUnsigned(e.json())));
             }
-            draft.get(new StateKey(EventTypes.MEMBER, sender.value())).ifPresent(e -> stripped.add(strip(e)));
+            draft.get(new StateKey(EventTypes.MEMBER, sender.value()))
+                    .ifPresent(e -> stripped.add(RemoteRoomStore.withoutUnsigned(e.json())));
             Pdu countersigned;
             try {
                 ObjectNode answer = federation.invite(target.server(), roomId, event.eventId(), body);
