@@ -101,12 +101,24 @@ public final class SendApi {
             ObjectNode answer = JsonNodeFactory.instance.objectNode();
             ObjectNode results = answer.putObject("pdus");
             boolean complete = true;
+            // To-device messages first: they carry the Megolm keys for encrypted PDUs of the same transaction, and
+            // a client syncing between the two would otherwise get an event it cannot decrypt yet. The other EDUs
+            // after the PDUs (a receipt may name an event of this transaction).
+            if (eduList != null) {
+                for (JsonNode edu : eduList) {
+                    if (isToDevice(edu)) {
+                        receiveEdu(origin, edu);
+                    }
+                }
+            }
             for (ObjectNode raw : byDepth(pdus)) {
                 complete &= receive(origin, raw, results);
             }
             if (eduList != null) {
                 for (JsonNode edu : eduList) {
-                    receiveEdu(origin, edu);
+                    if (!isToDevice(edu)) {
+                        receiveEdu(origin, edu);
+                    }
                 }
             }
             if (complete) {
@@ -162,6 +174,10 @@ public final class SendApi {
             results.putObject(id).put("error", "internal error");
             return false;
         }
+    }
+
+    private static boolean isToDevice(JsonNode edu) {
+        return edu.path("edu_type").asText().equals("m.direct_to_device");
     }
 
     private void receiveEdu(ServerName origin, JsonNode edu) {

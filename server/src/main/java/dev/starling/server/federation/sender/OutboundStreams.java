@@ -125,7 +125,8 @@ final class OutboundStreams {
         }
     }
 
-    private record EventRow(long ordering, String eventId, String roomId, String type, String stateKey, String sender) {}
+    private record EventRow(long ordering, String eventId, String roomId, String type, String stateKey, String sender,
+            String json) {}
 
     /**
      * Queues local events in {@code (cursor, upTo]} with the cursor's advance, in one transaction (so one write
@@ -136,7 +137,7 @@ final class OutboundStreams {
             long cursor = QueueStore.cursor(c, PDUS);
             List<EventRow> rows = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT stream_ordering, event_id, room_id, type, state_key, sender FROM events
+                    SELECT stream_ordering, event_id, room_id, type, state_key, sender, json FROM events
                     WHERE stream_ordering > ? AND stream_ordering <= ? AND rejected = ?
                     ORDER BY stream_ordering LIMIT ?""")) {
                 s.setLong(1, cursor);
@@ -146,13 +147,14 @@ final class OutboundStreams {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         rows.add(new EventRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
-                                r.getString(5), r.getString(6)));
+                                r.getString(5), r.getString(6), r.getString(7)));
                     }
                 }
             }
             Map<String, Set<ServerName>> roomServers = new java.util.HashMap<>();
             for (EventRow row : rows) {
-                if (!isLocal(row.sender())) {
+                boolean relayed = !isLocal(row.sender()) && acceptedAsResident(row);
+                if (!isLocal(row.sender()) && !relayed) {
                     continue; // remote events are their origin's to send, never relayed by us
                 }
                 Set<ServerName> inRoom = roomServers.get(row.roomId());
@@ -164,6 +166,9 @@ final class OutboundStreams {
                 if (row.type().equals("m.room.member") && row.stateKey() != null) {
                     Destinations.add(to, row.stateKey(), self); // the invited, kicked or banned user's server too
                     roomServers.remove(row.roomId()); // membership changed: read the room's servers again
+                }
+                if (relayed) {
+                    to.remove(UserId.parse(row.sender()).server()); // the joining or leaving server has it
                 }
                 for (ServerName destination : to) {
                     QueueStore.queuePdu(c, destination, row.eventId(), row.ordering());
@@ -273,6 +278,25 @@ final class OutboundStreams {
         }
         content.put("deleted", deleted);
         return content;
+    }
+
+    /**
+     * A remote user's join or leave that we countersigned as the resident (send_join, send_leave): its server
+     * gave it only to us, so we send it on to the room's other servers (Server-Server API § Joining rooms: "the
+     * resident server … sends the event on to the other servers in the room"). A remote member event reaching us
+     * through {@code /send} carries the signature of its own resident, not ours; an invite we countersigned has
+     * another sender than its state key.
+     */
+    private boolean acceptedAsResident(EventRow row) {
+        if (!row.type().equals("m.room.member") || !row.sender().equals(row.stateKey())) {
+            return false;
+        }
+        try {
+            var signatures = dev.starling.protocol.json.CanonicalJson.parseObject(row.json()).path("signatures");
+            return signatures.has(self.value());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private boolean isLocal(String userId) {
