@@ -14,12 +14,29 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 public final class Ed25519SeqnoAuth implements SeqnoAuth {
     private static final byte[] CONTEXT = "starling-mesh-seqno-v1".getBytes(StandardCharsets.US_ASCII);
 
-    private final Ed25519PrivateKeyParameters privateKey;
+    private final java.util.function.UnaryOperator<byte[]> signer;
     private final PeerKey self;
 
     public Ed25519SeqnoAuth(Ed25519PrivateKeyParameters privateKey) {
-        this.privateKey = privateKey;
-        this.self = new PeerKey(privateKey.generatePublicKey().getEncoded());
+        this(new PeerKey(privateKey.generatePublicKey().getEncoded()), m -> {
+            Ed25519Signer signer = new Ed25519Signer();
+            signer.init(true, privateKey);
+            signer.update(m, 0, m.length);
+            return signer.generateSignature();
+        });
+    }
+
+    private Ed25519SeqnoAuth(PeerKey self, java.util.function.UnaryOperator<byte[]> signer) {
+        this.self = self;
+        this.signer = signer;
+    }
+
+    /**
+     * Signs with a key held elsewhere (a node's {@code NodeIdentity}, whose private key never leaves it):
+     * {@code sign} must be deterministic Ed25519 (RFC 8032) by the private key of {@code self}.
+     */
+    public static Ed25519SeqnoAuth withSigner(PeerKey self, java.util.function.UnaryOperator<byte[]> sign) {
+        return new Ed25519SeqnoAuth(self, sign);
     }
 
     /** A key from {@code random}: a SecureRandom in production, a seeded generator in tests and the simulator. */
@@ -36,11 +53,7 @@ public final class Ed25519SeqnoAuth implements SeqnoAuth {
 
     @Override
     public byte[] signOwn(int seqno) {
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, privateKey);
-        byte[] m = message(self, seqno);
-        signer.update(m, 0, m.length);
-        return signer.generateSignature();
+        return signer.apply(message(self, seqno));
     }
 
     @Override
