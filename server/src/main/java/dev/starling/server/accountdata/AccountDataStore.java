@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
+import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,10 +30,18 @@ public final class AccountDataStore {
     /** One changed entry: {@code roomId} empty for global account data. */
     record Entry(Optional<RoomId> roomId, String type, ObjectNode content, long position) {}
 
+    /** The {@link StreamChanges} key of the user's account data, global and per room. */
+    static Object changeKey(UserId user) {
+        return new ChangeKey(user);
+    }
+
+    private record ChangeKey(UserId user) {}
+
     /** Sets one entry, taking a new stream position; returns it. */
     public static long put(Connection c, UserId user, Optional<RoomId> roomId, String type, ObjectNode content)
             throws SQLException {
         long position = StreamPositions.next(c);
+        StreamChanges.touch(changeKey(user), position);
         String room = roomId.map(RoomId::value).orElse(GLOBAL);
         String json;
         try {

@@ -30,6 +30,9 @@ public final class AccountDataSyncSource implements SyncSource {
     public boolean write(SyncRequest request, SyncResponse response) {
         EventTypeFilter global = EventTypeFilter.at(request.filter().json(), "account_data");
         EventTypeFilter rooms = EventTypeFilter.at(request.filter().json(), "room", "account_data");
+        if (db.changes().unchangedSince(AccountDataStore.changeKey(request.user()), request.after())) {
+            return false; // nothing set after since (known in memory)
+        }
         Set<String> joined = new HashSet<>();
         request.joinedRooms().forEach(room -> joined.add(room.value()));
         // The latest entry per (room, type): changed() is oldest first.

@@ -40,13 +40,20 @@ public final class DeviceLists {
         if (upTo <= after) {
             return new Changes(changed, left);
         }
+        // No device-list change anywhere after since (known in memory): only memberships can matter.
+        Set<UserId> keysChanged = db.changes().unchangedSince(KeyStore.DEVICE_LISTS, after) ? Set.of()
+                : db.read(c -> KeyStore.changedUsers(c, after, upTo));
+        List<RoomMembers.MembershipChange> memberships = members.membershipChanges(user, after, upTo);
+        if (keysChanged.isEmpty() && memberships.isEmpty()) {
+            return new Changes(changed, left);
+        }
         Set<UserId> sharing = members.usersSharingRoomWith(user);
-        for (UserId u : db.read(c -> KeyStore.changedUsers(c, after, upTo))) {
+        for (UserId u : keysChanged) {
             if (u.equals(user) || sharing.contains(u)) {
                 changed.add(u);
             }
         }
-        for (RoomMembers.MembershipChange change : members.membershipChanges(user, after, upTo)) {
+        for (RoomMembers.MembershipChange change : memberships) {
             if (!List.of("join", "leave", "ban").contains(change.membership())) {
                 continue;
             }

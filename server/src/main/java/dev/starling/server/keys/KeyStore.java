@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.json.CanonicalJson;
+import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -251,9 +252,18 @@ public final class KeyStore {
         return signatures;
     }
 
+    /** The {@link StreamChanges} key of every user's device-list changes ({@code device_list_changes}). */
+    static final Object DEVICE_LISTS = new Object() {
+        @Override
+        public String toString() {
+            return "device_lists";
+        }
+    };
+
     /** Records that the user's devices or cross-signing keys changed, at a new stream position. */
     static long recordChange(Connection c, UserId user) throws SQLException {
         long position = StreamPositions.next(c);
+        StreamChanges.touch(DEVICE_LISTS, position);
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO device_list_changes (position, user_id) VALUES (?, ?)")) {
             s.setLong(1, position);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.push.PushRule.Kind;
+import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -121,9 +122,17 @@ final class PushRuleStore {
         }
     }
 
+    /** The {@link StreamChanges} key of the user's push rules. */
+    static Object changeKey(UserId user) {
+        return new ChangeKey(user);
+    }
+
+    private record ChangeKey(UserId user) {}
+
     /** Records that the user's rules changed: takes a stream position. */
     static void touch(Connection c, UserId user) throws SQLException {
         long position = StreamPositions.next(c);
+        StreamChanges.touch(changeKey(user), position);
         try (PreparedStatement s = c.prepareStatement(
                 "UPDATE push_rules_stream SET stream_position = ? WHERE user_id = ?")) {
             s.setLong(1, position);

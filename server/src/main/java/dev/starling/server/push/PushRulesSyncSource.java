@@ -28,6 +28,10 @@ public final class PushRulesSyncSource implements SyncSource {
         if (!EventTypeFilter.at(request.filter().json(), "account_data").allowsType(TYPE)) {
             return false;
         }
+        if (!request.initial()
+                && db.changes().unchangedSince(PushRuleStore.changeKey(request.user()), request.after())) {
+            return false; // no rule changed after since (known in memory)
+        }
         long changedAt = db.read(c -> PushRuleStore.changedAt(c, request.user()));
         boolean changed = changedAt > request.after() && changedAt <= request.upTo().position();
         if (!request.initial() && !changed) {

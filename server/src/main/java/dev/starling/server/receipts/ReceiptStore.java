@@ -2,6 +2,7 @@ package dev.starling.server.receipts;
 
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
+import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +32,7 @@ public final class ReceiptStore {
     static boolean put(Connection c, RoomId roomId, String type, UserId user, String threadId, String eventId,
             long eventOrdering, long ts) throws SQLException {
         long position = StreamPositions.next(c);
+        StreamChanges.touch(changeKey(roomId), position);
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO receipts (room_id, receipt_type, user_id, thread_id, event_id, event_ordering, ts,
                     stream_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -65,6 +67,13 @@ public final class ReceiptStore {
             }
         }
     }
+
+    /** The {@link StreamChanges} key of the room's receipts. */
+    static Object changeKey(RoomId roomId) {
+        return new ChangeKey(roomId);
+    }
+
+    private record ChangeKey(RoomId roomId) {}
 
     /** Receipts of the rooms changed in {@code (after, upTo]}. */
     static List<Receipt> changed(Connection c, List<RoomId> rooms, long after, long upTo) throws SQLException {

@@ -36,6 +36,10 @@ public final class ReceiptsSyncSource implements SyncSource {
         }
         List<RoomId> rooms = new ArrayList<>();
         request.joinedRooms().stream().filter(r -> filter.allowsRoom(r.value())).forEach(rooms::add);
+        // No receipt in any of the rooms after since (known in memory): nothing to read.
+        if (rooms.stream().allMatch(r -> db.changes().unchangedSince(ReceiptStore.changeKey(r), request.after()))) {
+            return false;
+        }
         Map<RoomId, ObjectNode> contents = new LinkedHashMap<>();
         for (ReceiptStore.Receipt receipt : db.read(c ->
                 ReceiptStore.changed(c, rooms, request.after(), request.upTo().position()))) {

@@ -31,6 +31,8 @@ public final class Database implements AutoCloseable {
     /** SQLite only: batches the writer's transactions (one commit, one fsync per batch). */
     private final GroupCommit groupCommit;
     private volatile TransactionListener listener = TransactionListener.NONE;
+    /** The streams' last changes, from the position at opening on (sync skips reads with it). */
+    private final StreamChanges changes;
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -38,6 +40,7 @@ public final class Database implements AutoCloseable {
         this.reader = reader;
         this.groupCommit = dialect == Dialect.SQLITE && !Boolean.getBoolean(NO_GROUP_COMMIT_PROPERTY)
                 ? new GroupCommit(writer) : null;
+        this.changes = new StreamChanges(runOnce(reader, true, StreamPositions::current));
     }
 
     /**
@@ -77,6 +80,11 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /** The streams' last changes since this database was opened ({@link StreamChanges#touch} records them). */
+    public StreamChanges changes() {
+        return changes;
+    }
+
     /**
      * Runs {@code work} in a read-write transaction and commits it; returns only after the commit, so a
      * caller may acknowledge what it wrote. If {@code work} throws, or the commit fails, the transaction
@@ -87,7 +95,8 @@ public final class Database implements AutoCloseable {
      * shared transaction that commits once for all of them; the outcome for each caller is as above. Work
      * must not call {@code commit}/{@code rollback} on the connection nor {@code inTransaction} again.
      */
-    public <T> T inTransaction(SqlWork<T> work) {
+    public <T> T inTransaction(SqlWork<T> unbound) {
+        SqlWork<T> work = changes.bind(unbound);
         if (groupCommit == null) {
             return run(writer, false, work);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.json.CanonicalJson;
+import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,12 +71,23 @@ public final class ToDeviceStore {
         return devices;
     }
 
+    /** The {@link StreamChanges} key of the user's to-device inboxes (all their devices). */
+    static Object changeKey(UserId user) {
+        return new ChangeKey(user);
+    }
+
+    private record ChangeKey(UserId user) {}
+
     /** Stores the messages at consecutive new stream positions. */
     static void store(Connection c, List<Outgoing> messages) throws SQLException {
         if (messages.isEmpty()) {
             return;
         }
         long position = StreamPositions.take(c, messages.size());
+        long last = position + messages.size() - 1;
+        for (Outgoing m : messages) {
+            StreamChanges.touch(changeKey(m.user()), last);
+        }
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO to_device_inbox (position, user_id, device_id, sender, type, content)
                 VALUES (?, ?, ?, ?, ?, ?)""")) {

@@ -7,7 +7,10 @@ import dev.starling.server.storage.StreamPositions;
 import dev.starling.server.sync.SyncRequest;
 import dev.starling.server.sync.SyncResponse;
 import dev.starling.server.sync.SyncSource;
+import dev.starling.protocol.id.DeviceId;
+import dev.starling.protocol.id.UserId;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 
 /**
@@ -20,6 +23,14 @@ public final class ToDeviceSyncSource implements SyncSource {
     public static final int LIMIT = 100;
 
     private final Database db;
+    /**
+     * Per device, a cut at which its inbox was read empty (no message, no delivery record). It stays empty until
+     * a message to the user is stored, which {@link ToDeviceStore#store} records in {@link Database#changes()}
+     * before its commit; so a device whose entry is at or after the user's last such change is still empty.
+     */
+    private final ConcurrentHashMap<Inbox, Long> emptyAt = new ConcurrentHashMap<>();
+
+    private record Inbox(UserId user, DeviceId device) {}
 
     public ToDeviceSyncSource(Database db) {
         this.db = Objects.requireNonNull(db, "db");
@@ -30,10 +41,18 @@ public final class ToDeviceSyncSource implements SyncSource {
         long upTo = request.upTo().position();
         // Most syncs find an empty inbox: then the write transaction below would change nothing, so skip it
         // (it would wait for a group commit, and it competes with sends for the one writer).
+        Inbox inbox = new Inbox(request.user(), request.device());
+        Long empty = emptyAt.get(inbox);
+        if (empty != null && db.changes().lastChange(ToDeviceStore.changeKey(request.user())) <= empty) {
+            return false; // read empty before, and nothing sent to the user since (known in memory)
+        }
         long horizon = Math.max(upTo, request.since().map(t -> t.position()).orElse(0L)); // what acknowledging reaches
         if (!db.read(c -> ToDeviceStore.anythingFor(c, request.user(), request.device(), horizon))) {
+            // Everything up to upTo (all committed before this read) is gone; later messages touch the user.
+            emptyAt.merge(inbox, upTo, Math::max);
             return false;
         }
+        emptyAt.remove(inbox);
         List<ToDeviceStore.Message> messages = db.inTransaction(c -> {
             if (request.since().isPresent()) {
                 ToDeviceStore.acknowledge(c, request.user(), request.device(), request.since().get().position());
