@@ -135,7 +135,8 @@ public final class ResidentMembership {
      * rooms: "the resident server … sends the event on to the other servers in the room").
      */
     private static void markAcceptedAsResident(Connection c, EventId eventId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE events SET accepted_as_resident = ? WHERE event_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE events SET accepted_as_resident = ? WHERE event_id = ?")) {
             s.setBoolean(1, true);
             s.setString(2, eventId.value());
             s.executeUpdate();
