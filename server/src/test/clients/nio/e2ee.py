@@ -18,51 +18,25 @@ import shutil
 import sys
 import tempfile
 
+import e2ee_steps
 import harness
+from e2ee_steps import ENCRYPTION
 from harness import PASSWORD
 
-from nio import AsyncClient, AsyncClientConfig, MegolmEvent, RoomMessageText
-from nio.responses import KeysClaimResponse, KeysQueryResponse, KeysUploadResponse, SyncResponse
+from nio.responses import KeysClaimResponse, KeysQueryResponse, SyncResponse
 
 COUNT = 3
-ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
-              "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
-
-
-def client(url, store):
-    os.makedirs(store)
-    config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, request_timeout=30,
-                               encryption_enabled=True, store_sync_tokens=False)
-    return AsyncClient(url, config=config, store_path=store)
-
-
-async def sync(client, room_id, seen):
-    """One incremental sync: records the decrypted texts and the events nio could not decrypt."""
-    r = await client.sync(timeout=0, sync_filter={"room": {"timeline": {"limit": 50}}})
-    if isinstance(r, SyncResponse) and room_id in r.rooms.join:
-        for event in r.rooms.join[room_id].timeline.events:
-            if isinstance(event, RoomMessageText) and event.sender != client.user_id:
-                seen["texts"].append(event.body)
-                seen["decrypted"] &= bool(getattr(event, "decrypted", False))
-            elif isinstance(event, MegolmEvent):
-                seen["undecryptable"].append(event.event_id)
-    return r
+WAIT = 10  # seconds; on one server a message and its room key arrive together
 
 
 async def run(url, server_name, report):
     tmp = tempfile.mkdtemp(prefix="starling-nio-e2ee-")
-    alice = client(url, os.path.join(tmp, "alice"))
-    bob = client(url, os.path.join(tmp, "bob"))
+    alice = e2ee_steps.client(url, os.path.join(tmp, "alice"))
+    bob = e2ee_steps.client(url, os.path.join(tmp, "bob"))
     try:
         await alice.register("alice", PASSWORD)
         await bob.register("bob", PASSWORD)
-        for name, c in (("alice", alice), ("bob", bob)):
-            r = await c.keys_upload()
-            count = r.signed_curve25519_count if isinstance(r, KeysUploadResponse) else None
-            report.step(f"{name} uploads keys", r, signed_curve25519=count)
-            report.expect(f"{name} uploads keys", isinstance(r, KeysUploadResponse) and count and count > 0,
-                          "KeysUploadResponse counting the uploaded one-time keys")
-            await c.sync(timeout=0)
+        await e2ee_steps.upload_keys(report, {"alice": alice, "bob": bob})
 
         r = await alice.room_create(name="Secret", invite=[bob.user_id], initial_state=[ENCRYPTION])
         room_id = r.room_id
@@ -89,24 +63,7 @@ async def run(url, server_name, report):
         report.expect("alice claims a one-time key of bob's device", claimed == [bob.device_id],
                       "a key of bob's device")
 
-        sent = {"alice": [], "bob": []}
-        seen = {name: {"texts": [], "undecryptable": [], "decrypted": True} for name in ("alice", "bob")}
-        for i in range(COUNT):
-            for name, c in (("alice", alice), ("bob", bob)):
-                text = f"secret {name} {i}"
-                r = await c.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": text},
-                                      ignore_unverified_devices=True)
-                report.step(f"{name} sends {i}", r)
-                sent[name].append(text)
-                for reader, rc in (("alice", alice), ("bob", bob)):
-                    await sync(rc, room_id, seen[reader])
-        for reader, writer in (("alice", "bob"), ("bob", "alice")):
-            step = f"{reader} decrypts every message of {writer}"
-            report.step(step, None, texts=seen[reader]["texts"], undecryptable=seen[reader]["undecryptable"],
-                        all_flagged_decrypted=seen[reader]["decrypted"])
-            report.expect(step, seen[reader]["texts"] == sent[writer] and not seen[reader]["undecryptable"]
-                          and seen[reader]["decrypted"], f"{COUNT} decrypted messages in send order")
-        report.step("messages decrypted", None, count=len(seen["alice"]["texts"]) + len(seen["bob"]["texts"]))
+        await e2ee_steps.exchange(report, room_id, {"alice": alice, "bob": bob}, COUNT, WAIT, allow_late=False)
     finally:
         for c in (alice, bob):
             await c.close()

@@ -3,18 +3,10 @@ package dev.starling.olm.event;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.starling.olm.testing.JsonLinePeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Element's crypto state machine ({@code OlmMachine} of {@code @matrix-org/matrix-sdk-crypto-wasm}, vodozemac
@@ -22,14 +14,12 @@ import java.util.concurrent.TimeUnit;
  * {@code server/src/test/clients/js/node_modules} (installed by {@code scripts/clients.sh}) or
  * {@code STARLING_CRYPTO_WASM}; without it the test is skipped locally and fails when {@code CI=true}.
  */
-final class OlmMachinePeer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Process process;
-    private final BufferedWriter in;
-    private final BufferedReader out;
-
+final class OlmMachinePeer extends JsonLinePeer {
     OlmMachinePeer() {
+        super("the OlmMachine peer", command());
+    }
+
+    private static ProcessBuilder command() {
         String configured = System.getenv("STARLING_CRYPTO_WASM");
         Path wasm = configured != null ? Path.of(configured)
                 : Path.of("../server/src/test/clients/js/node_modules/@matrix-org/matrix-sdk-crypto-wasm");
@@ -40,51 +30,19 @@ final class OlmMachinePeer implements AutoCloseable {
             throw new IllegalStateException(missing);
         }
         assumeTrue(present, missing);
-        try {
-            process = new ProcessBuilder("node", Path.of("src/test/js/olm_machine_peer.mjs").toAbsolutePath().toString(),
-                    wasm.toAbsolutePath().normalize().toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("node is needed for the OlmMachine interop test", e);
-        }
-        in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        return new ProcessBuilder("node", Path.of("src/test/js/olm_machine_peer.mjs").toAbsolutePath().toString(),
+                wasm.toAbsolutePath().normalize().toString());
     }
 
     JsonNode call(ObjectNode request) {
-        try {
-            in.write(JSON.writeValueAsString(request));
-            in.newLine();
-            in.flush();
-            String line = out.readLine();
-            if (line == null) {
-                throw new IllegalStateException("the OlmMachine peer exited");
-            }
-            JsonNode answer = JSON.readTree(line);
-            if (answer.has("error")) {
-                throw new IllegalStateException("OlmMachine: " + answer.get("error").asText());
-            }
-            return answer.get("ok");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JsonNode answer = exchange(request);
+        if (answer.has("error")) {
+            throw new IllegalStateException("OlmMachine: " + answer.get("error").asText());
         }
+        return answer.get("ok");
     }
 
     static ObjectNode request(String op) {
-        return JSON.createObjectNode().put("op", op);
-    }
-
-    @Override
-    public void close() {
-        try {
-            in.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        return op(op);
     }
 }

@@ -1,36 +1,21 @@
 package dev.starling.olm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * libolm as a live peer: drives {@code src/test/python/megolm_peer.py} under Debian's {@code /usr/bin/python3}
  * with {@code python3-olm}, one JSON request and answer per line. Fails (never skips) with a clear message
  * when Python or python3-olm is missing.
  */
-public final class MegolmPeer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class MegolmPeer extends JsonLinePeer {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
 
-    private final Process process;
-    private final BufferedWriter in;
-    private final BufferedReader out;
-
-    private MegolmPeer(Process process) {
-        this.process = process;
-        this.in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    private MegolmPeer(Path script) {
+        super("the libolm peer (python3-olm missing?)", new ProcessBuilder(PYTHON.toString(), script.toString()));
     }
 
     /** Starts the peer; throws AssertionError naming what to install when it cannot run. */
@@ -43,40 +28,24 @@ public final class MegolmPeer implements AutoCloseable {
         if (!Files.exists(script)) {
             script = Path.of("olm/src/test/python/megolm_peer.py");
         }
+        MegolmPeer peer;
         try {
-            Process process = new ProcessBuilder(PYTHON.toString(), script.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            MegolmPeer peer = new MegolmPeer(process);
-            JsonNode version = peer.send(JSON.createObjectNode().put("op", "version"));
-            if (!version.path("ok").asBoolean()) {
-                throw new AssertionError("the libolm peer cannot run: " + version.path("error").asText()
-                        + " (apt-get install -y python3-olm)");
-            }
-            return peer;
-        } catch (IOException e) {
+            peer = new MegolmPeer(script);
+        } catch (UncheckedIOException e) {
             throw new AssertionError("cannot start /usr/bin/python3 " + script + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A request object with {@code op} set. */
-    public static ObjectNode op(String op) {
-        return JSON.createObjectNode().put("op", op);
+        JsonNode version = peer.send(op("version"));
+        if (!version.path("ok").asBoolean()) {
+            peer.close();
+            throw new AssertionError("the libolm peer cannot run: " + version.path("error").asText()
+                    + " (apt-get install -y python3-olm)");
+        }
+        return peer;
     }
 
     /** Sends a request and returns the answer, whatever its {@code ok}. */
     public JsonNode send(ObjectNode request) {
-        try {
-            in.write(JSON.writeValueAsString(request));
-            in.write('\n');
-            in.flush();
-            String line = out.readLine();
-            if (line == null) {
-                throw new AssertionError("the libolm peer exited (python3-olm missing?)");
-            }
-            return JSON.readTree(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return exchange(request);
     }
 
     /** Sends a request that must succeed. */
@@ -87,17 +56,5 @@ public final class MegolmPeer implements AutoCloseable {
                     + answer.path("error").asText());
         }
         return answer;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the process is going away anyway
-        }
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
     }
 }

@@ -16,6 +16,7 @@ import dev.starling.server.http.ErrorCode;
 import dev.starling.server.http.MatrixException;
 import dev.starling.server.storage.Database;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -118,6 +119,7 @@ public final class ResidentMembership {
                     return false; // a retried send_join: the event is stored already
                 }
                 EventStore.persist(c, draft, List.of(signed), Optional.empty(), clock.millis());
+                markAcceptedAsResident(c, signed.eventId());
                 return true;
             });
             if (fresh) {
@@ -125,6 +127,20 @@ public final class ResidentMembership {
             }
             return db.read(c -> answer(c, signed, draft.storedStateGroup()));
         });
+    }
+
+    /**
+     * Flags the stored event as a join or leave we accepted as the resident: its server gave it only to us, and
+     * the outbound stream (federation.sender) sends it on to the room's other servers (Server-Server API § Joining
+     * rooms: "the resident server … sends the event on to the other servers in the room").
+     */
+    private static void markAcceptedAsResident(Connection c, EventId eventId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE events SET accepted_as_resident = ? WHERE event_id = ?")) {
+            s.setBoolean(1, true);
+            s.setString(2, eventId.value());
+            s.executeUpdate();
+        }
     }
 
     /** An accepted member event with our signature, the room's state before it, and that state's auth chain. */

@@ -48,7 +48,7 @@ class ServerConfigTest {
         ServerConfig created = ServerConfig.loadOrCreate(file);
 
         String text = Files.readString(file);
-        for (ConfigOption option : ServerConfig.OPTIONS) {
+        for (ConfigOption option : ConfigOptions.ALL) {
             String key = option.path().substring(option.path().lastIndexOf('.') + 1);
             assertThat(text).contains(key + ": " + option.defaultYaml());
         }

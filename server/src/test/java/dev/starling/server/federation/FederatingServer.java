@@ -47,6 +47,16 @@ final class FederatingServer implements AutoCloseable {
     }
 
     static FederatingServer start(Backend backend, FederationConfig federation) {
+        return start(backend, federation, null);
+    }
+
+    /** A server whose inbound EDUs all go to {@code edus} instead of the real handlers. */
+    static FederatingServer start(Backend backend, InboundEdus edus) {
+        return start(backend, FederationConfig.loopbackForTests(), edus);
+    }
+
+    /** {@code edus} null: the server's own handlers. */
+    private static FederatingServer start(Backend backend, FederationConfig federation, InboundEdus edus) {
         TestDatabase database = backend.create();
         database.handOver();
         try {
@@ -58,7 +68,7 @@ final class FederatingServer implements AutoCloseable {
                     ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(), federation);
             SigningKey key = SigningKey.generate(KeyId.ed25519("k" + port));
             HomeServer server = HomeServer.start(config, database.config(),
-                    new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()), key);
+                    new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()), key, edus);
             return new FederatingServer(database, key, name, server);
         } catch (IOException e) {
             database.close();

@@ -40,6 +40,14 @@ class ResidentRelayHttpTest {
             assertThat(c.count("SELECT COUNT(*) FROM federation_inbound_txns WHERE origin = '" + b.name().value()
                     + "' AND response LIKE '%" + joinId + "%'")).as("not sent back to C").isZero();
             assertThat(carol.membershipOf(room, alice.userId())).isEqualTo("join");
+
+            // The relay flag is set by the resident that accepted the join, on that join only: A accepted bob's,
+            // B carol's; carol's join as A got it over /send is not A's to relay.
+            assertThat(a.count(flagged(bob.userId()))).isEqualTo(1);
+            assertThat(a.count(flagged(carol.userId()))).isZero();
+            assertThat(b.count(flagged(carol.userId()))).isEqualTo(1);
+            assertThat(b.count(flagged(bob.userId()))).isZero();
+            assertThat(c.count("SELECT COUNT(*) FROM events WHERE accepted_as_resident = TRUE")).isZero();
         }
     }
 
@@ -65,6 +73,11 @@ class ResidentRelayHttpTest {
             assertThat(ThreeServersClient.await(() -> "leave".equals(alice.membershipOf(room, carol.userId()))))
                     .as("A learns of the rejection from B").isTrue();
         }
+    }
+
+    private static String flagged(String userId) {
+        return "SELECT COUNT(*) FROM events WHERE accepted_as_resident = TRUE AND type = 'm.room.member'"
+                + " AND state_key = '" + userId + "'";
     }
 
     private static String joinPath(String room, OutboundFedClient via) {

@@ -147,7 +147,7 @@ class SynapseInteropTest {
         Path python = Path.of("/usr/bin/python3");
         Assumptions.assumeTrue(Files.isExecutable(python) && new ProcessBuilder(python.toString(), "-c",
                 "import nio, olm").start().waitFor() == 0, "matrix-nio with libolm is not installed (scripts/clients.sh)");
-        Path script = Path.of("src", "test", "clients", "nio", "federation_e2ee.py").toAbsolutePath();
+        Path script = Path.of("src", "test", "clients", "nio", "federated_e2ee.py").toAbsolutePath();
         Process process = new ProcessBuilder(python.toString(), script.toString(), starlingUrl, synapse.clientUrl())
                 .directory(script.getParent().toFile()).redirectError(dir.resolve("nio.log").toFile()).start();
         String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -157,7 +157,7 @@ class SynapseInteropTest {
                 stdout);
         assertThat(report.path("failures")).as(describe).isEmpty();
         assertThat(process.exitValue()).as(describe).isZero();
-        assertThat(report.path("steps").path("messages decrypted").path("count").asInt()).as(describe).isEqualTo(4);
+        assertThat(report.path("steps").path("messages decrypted").path("count").asInt()).as(describe).isEqualTo(6);
     }
 
     /** Both joined: a message and a topic from each side reach the other. */

@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.protocol.crypto.SigningKey;
-import dev.starling.protocol.id.KeyId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.json.CanonicalJson;
-import dev.starling.server.HomeServer;
-import dev.starling.server.config.ServerConfig;
 import dev.starling.server.federation.auth.RequestSigning;
 import dev.starling.server.storage.Backend;
 import dev.starling.server.storage.OnEveryDatabase;
-import dev.starling.server.storage.TestDatabase;
-import dev.starling.server.users.PasswordHasher;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -37,18 +29,9 @@ class ToDeviceFirstTest {
         InboundEdus recorder = (origin, type, content) -> {
             received.add(new Received(origin, type, content));
         };
-        TestDatabase database = backend.create();
-        database.handOver();
-        int port = FederatingServer.freePort();
-        ServerName name = ServerName.parse("127.0.0.1:" + port);
-        ServerConfig config = new ServerConfig(name, Files.createTempDirectory("starling-todevice-"), "127.0.0.1", port,
-                "http://" + name, true, List.of(), new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "",
-                        ""), ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(),
-                FederationConfig.loopbackForTests());
-        try (database; HomeServer a = HomeServer.start(config, database.config(),
-                new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()),
-                SigningKey.generate(KeyId.ed25519("e" + port)), recorder);
+        try (FederatingServer a = FederatingServer.start(backend, recorder);
                 FederatingServer b = FederatingServer.start(backend)) {
+            ServerName name = a.name();
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.put("origin", b.name().value());
             body.put("origin_server_ts", 1);

@@ -125,8 +125,9 @@ final class OutboundStreams {
         }
     }
 
+    /** {@code acceptedAsResident}: a remote user's join or leave we countersigned (rooms.ResidentMembership). */
     private record EventRow(long ordering, String eventId, String roomId, String type, String stateKey, String sender,
-            String json) {}
+            boolean acceptedAsResident) {}
 
     /**
      * Queues local events in {@code (cursor, upTo]} with the cursor's advance, in one transaction (so one write
@@ -137,8 +138,8 @@ final class OutboundStreams {
             long cursor = QueueStore.cursor(c, PDUS);
             List<EventRow> rows = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT stream_ordering, event_id, room_id, type, state_key, sender, json FROM events
-                    WHERE stream_ordering > ? AND stream_ordering <= ? AND rejected = ?
+                    SELECT stream_ordering, event_id, room_id, type, state_key, sender, accepted_as_resident
+                    FROM events WHERE stream_ordering > ? AND stream_ordering <= ? AND rejected = ?
                     ORDER BY stream_ordering LIMIT ?""")) {
                 s.setLong(1, cursor);
                 s.setLong(2, upTo);
@@ -147,13 +148,16 @@ final class OutboundStreams {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         rows.add(new EventRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
-                                r.getString(5), r.getString(6), r.getString(7)));
+                                r.getString(5), r.getString(6), r.getBoolean(7)));
                     }
                 }
             }
             Map<String, Set<ServerName>> roomServers = new java.util.HashMap<>();
             for (EventRow row : rows) {
-                boolean relayed = !isLocal(row.sender()) && acceptedAsResident(row);
+                // A remote user's join or leave that we accepted as the resident (send_join, send_leave): its
+                // server gave it only to us, so we send it on to the room's other servers (Server-Server API
+                // § Joining rooms: "the resident server … sends the event on to the other servers in the room").
+                boolean relayed = !isLocal(row.sender()) && row.acceptedAsResident();
                 if (!isLocal(row.sender()) && !relayed) {
                     continue; // remote events are their origin's to send, never relayed by us
                 }
@@ -278,25 +282,6 @@ final class OutboundStreams {
         }
         content.put("deleted", deleted);
         return content;
-    }
-
-    /**
-     * A remote user's join or leave that we countersigned as the resident (send_join, send_leave): its server
-     * gave it only to us, so we send it on to the room's other servers (Server-Server API § Joining rooms: "the
-     * resident server … sends the event on to the other servers in the room"). A remote member event reaching us
-     * through {@code /send} carries the signature of its own resident, not ours; an invite we countersigned has
-     * another sender than its state key.
-     */
-    private boolean acceptedAsResident(EventRow row) {
-        if (!row.type().equals("m.room.member") || !row.sender().equals(row.stateKey())) {
-            return false;
-        }
-        try {
-            var signatures = dev.starling.protocol.json.CanonicalJson.parseObject(row.json()).path("signatures");
-            return signatures.has(self.value());
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private boolean isLocal(String userId) {
