@@ -109,7 +109,8 @@ public final class MeshNode implements AutoCloseable {
                 return maxPayload;
             }
         };
-        MeshExchange exchange = new MeshExchange(sender, MeshExchange.Limits.defaults());
+        // Signed end to end: relays on the route see the messages and must not be able to forge or alter them.
+        MeshExchange exchange = new MeshExchange(sender, MeshExchange.Limits.defaults(), identity);
         ServerConfig defaults = ServerConfig.defaults(options.dataDir());
         ServerConfig config = new ServerConfig(name, options.dataDir(), "127.0.0.1", options.httpPort(),
                 "http://127.0.0.1:" + options.httpPort(), true, List.of(), defaults.database(),

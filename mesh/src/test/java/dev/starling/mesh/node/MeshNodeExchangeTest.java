@@ -60,7 +60,7 @@ class MeshNodeExchangeTest {
                     return TestNode.CONFIG.maxPayload();
                 }
             };
-            exchange = new MeshExchange(late, MeshExchange.Limits.defaults());
+            exchange = new MeshExchange(late, MeshExchange.Limits.defaults(), identity);
             exchange.serve((from, request) -> new MeshResponse(200,
                     (name + " answers " + request.uri() + " from " + from.shortName() + " with "
                             + request.body().length + " bytes").getBytes(StandardCharsets.UTF_8)));
