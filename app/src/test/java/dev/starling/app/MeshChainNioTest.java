@@ -98,6 +98,12 @@ class MeshChainNioTest {
                         + linkedAfter + " ms after the heal; " + script.lines().stream()
                         .filter(l -> l.startsWith("PHASE delivered")).findFirst().orElse("not delivered")
                         + " s after the heal");
+                // The measured steps (delivery and convergence times, counts) for BENCHMARKS.md.
+                Files.readAllLines(dir.resolve("nio.err")).stream()
+                        .filter(l -> l.contains(": delivery after the heal:") || l.contains(": messages before the cut:")
+                                || l.contains(": each sender's events") || (l.contains(": all four servers hold")
+                                && l.contains("'identical': True")))
+                        .forEach(l -> System.out.println("mesh chain: " + l));
                 assertThat(finished).as(describe).isTrue();
                 assertThat(script.process().exitValue()).as(describe).isZero();
                 assertThat(script.text()).as(describe).contains("\"failures\": []")
