@@ -69,7 +69,7 @@ class MeshChainNioTest {
                 ChildProcess script = ChildProcess.start(command, dir, "nio");
                 children.add(script);
 
-                script.await(Pattern.compile("PHASE (cut)"), 400);
+                awaitPhase(script, "cut", 400);
                 int bLines = b.lines().size();
                 int cLines = c.lines().size();
                 long cutAt = System.nanoTime();
@@ -80,7 +80,7 @@ class MeshChainNioTest {
                 long deadAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt);
                 Files.writeString(control.resolve("cut"), "cut");
 
-                script.await(Pattern.compile("PHASE (heal)"), 300);
+                awaitPhase(script, "heal", 300);
                 bLines = b.lines().size();
                 long healedAt = System.currentTimeMillis();
                 long healNanos = System.nanoTime();
@@ -115,6 +115,16 @@ class MeshChainNioTest {
                     child.stop();
                 }
             }
+        }
+    }
+
+    /** Waits for the script's "PHASE name" line; on failure shows what the script logged. */
+    private void awaitPhase(ChildProcess script, String name, int seconds) throws Exception {
+        try {
+            script.await(Pattern.compile("PHASE (" + name + ")"), seconds);
+        } catch (AssertionError e) {
+            throw new AssertionError("no PHASE " + name + "; nio stderr:\n" + Files.readString(dir.resolve("nio.err"))
+                    + "\nnio stdout:\n" + script.text(), e);
         }
     }
 
