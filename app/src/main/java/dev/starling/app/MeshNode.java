@@ -1,19 +1,18 @@
 package dev.starling.app;
 
-import dev.starling.mesh.discovery.Discovery;
 import dev.starling.mesh.discovery.DiscoveryConfig;
-import dev.starling.mesh.discovery.DiscoveryDialer;
-import dev.starling.mesh.exchange.DirectLinks;
 import dev.starling.mesh.exchange.MeshExchange;
+import dev.starling.mesh.exchange.MeshSender;
 import dev.starling.mesh.identity.NodeId;
 import dev.starling.mesh.identity.NodeIdentity;
 import dev.starling.mesh.link.Backoff;
 import dev.starling.mesh.link.CloseReason;
 import dev.starling.mesh.link.Link;
 import dev.starling.mesh.link.LinkConfig;
-import dev.starling.mesh.link.LinkListener;
-import dev.starling.mesh.link.StaticPeer;
-import dev.starling.mesh.link.TcpTransport;
+import dev.starling.mesh.node.MeshNodeConfig;
+import dev.starling.mesh.node.MeshNodeEvents;
+import dev.starling.mesh.routing.RoutingConfig;
+import dev.starling.mesh.store.StoreConfig;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.server.HomeServer;
 import dev.starling.server.config.ServerConfig;
@@ -27,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,8 +33,11 @@ import java.util.function.Consumer;
 
 /**
  * One P2P node, wired: the node identity ({@code <data>/node.key}), the embedded homeserver (SQLite in the data
- * directory) whose server name and signing key are the node key, the Client-Server API on 127.0.0.1, TCP mesh
- * links (listener, static peers, LAN discovery) and federation carried over them. {@code starling node} runs
+ * directory) whose server name and signing key are the node key, the Client-Server API on 127.0.0.1, and a
+ * {@link dev.starling.mesh.node.MeshNode} (TCP links to static peers and peers found by LAN discovery, routing,
+ * store-and-forward in {@code <data>/mesh}) that carries federation to any node it has a route to, over as
+ * many hops as needed: the {@link MeshExchange} sends through the node's {@link MeshSender}, and a node
+ * becoming reachable flushes its federation queue at once. One TCP link per neighbour carries it all. {@code starling node} runs
  * one; tests start them in-process the same way.
  */
 public final class MeshNode implements AutoCloseable {
@@ -58,62 +59,58 @@ public final class MeshNode implements AutoCloseable {
         }
     }
 
+    /** The mesh node's store-and-forward files, under the data directory. */
+    public static final String MESH_DIR = "mesh";
+
     private final NodeIdentity identity;
     private final HomeServer server;
-    private final TcpTransport transport;
-    private final DirectLinks links;
+    private final dev.starling.mesh.node.MeshNode mesh;
     private final MeshExchange exchange;
-    private final List<StaticPeer<InetSocketAddress>> staticPeers;
-    private final Discovery discovery;
 
-    private MeshNode(NodeIdentity identity, HomeServer server, TcpTransport transport, DirectLinks links,
-            MeshExchange exchange, List<StaticPeer<InetSocketAddress>> staticPeers, Discovery discovery) {
+    private MeshNode(NodeIdentity identity, HomeServer server, dev.starling.mesh.node.MeshNode mesh,
+            MeshExchange exchange) {
         this.identity = identity;
         this.server = server;
-        this.transport = transport;
-        this.links = links;
+        this.mesh = mesh;
         this.exchange = exchange;
-        this.staticPeers = staticPeers;
-        this.discovery = discovery;
     }
 
     /**
      * Starts everything; {@code events} receives one line per link going up or down (for the operator).
      *
-     * @throws IOException when the key file or the mesh listener cannot be set up
+     * @throws IOException when the key file, the mesh store or the mesh listener cannot be set up
      */
     public static MeshNode start(Options options, Consumer<String> events) throws IOException {
         Files.createDirectories(options.dataDir());
+        Path meshDir = Files.createDirectories(options.dataDir().resolve(MESH_DIR));
         NodeIdentity identity = NodeIdentity.loadOrCreate(options.dataDir().resolve(KEY_FILE));
         ServerName name = identity.nodeId().serverName();
-        DirectLinks links = new DirectLinks(options.linkConfig().maxPayload());
-        MeshExchange exchange = new MeshExchange(links, MeshExchange.Limits.defaults());
-        links.onData(exchange::onMessage);
-        HomeServer[] started = new HomeServer[1];
-        LinkListener listener = new LinkListener() {
+        MeshNodeConfig meshConfig = new MeshNodeConfig(options.linkConfig(), RoutingConfig.defaults(),
+                StoreConfig.defaults(), Backoff.defaults(), Optional.empty());
+        if (options.discovery()) {
+            meshConfig = meshConfig.withDiscovery(options.discoveryConfig());
+        }
+        // The exchange is built before the mesh node it sends through (the node delivers to the exchange as
+        // soon as it listens), so its sender looks the node up when it sends.
+        dev.starling.mesh.node.MeshNode[] meshRef = new dev.starling.mesh.node.MeshNode[1];
+        int maxPayload = meshConfig.maxPayload();
+        MeshSender sender = new MeshSender() {
             @Override
-            public void onLinkUp(Link link) {
-                links.onLinkUp(link);
-                events.accept("peer up: " + link.peer().serverName() + " via " + link.transport() + " "
-                        + link.remoteAddress());
-                HomeServer server = started[0];
-                if (server != null) {
-                    // A node seen again: its federation queue is sent now, not after the backoff.
-                    Thread.ofVirtual().start(() -> server.federationSender().contacted(link.peer().serverName()));
+            public void send(NodeId node, byte[] payload) throws IOException {
+                dev.starling.mesh.node.MeshNode m = meshRef[0];
+                if (m == null) {
+                    throw new IOException("mesh not started");
                 }
+                m.sender().send(node, payload);
             }
 
             @Override
-            public void onData(Link link, byte[] payload) {
-                links.onData(link, payload);
-            }
-
-            @Override
-            public void onLinkDown(Link link, CloseReason reason) {
-                links.onLinkDown(link, reason);
-                events.accept("peer down: " + link.peer().serverName() + " (" + reason + ")");
+            public int maxPayload() {
+                return maxPayload;
             }
         };
+        // Signed end to end: relays on the route see the messages and must not be able to forge or alter them.
+        MeshExchange exchange = new MeshExchange(sender, MeshExchange.Limits.defaults(), identity);
         ServerConfig defaults = ServerConfig.defaults(options.dataDir());
         ServerConfig config = new ServerConfig(name, options.dataDir(), "127.0.0.1", options.httpPort(),
                 "http://127.0.0.1:" + options.httpPort(), true, List.of(), defaults.database(),
@@ -123,28 +120,39 @@ public final class MeshNode implements AutoCloseable {
                 new MeshServerKeys());
         HomeServer server = HomeServer.start(config, HomeServer.databaseConfig(config), HomeServer.Tuning.defaults(),
                 MeshServerKeys.signingKey(identity.exportSeed()), null, plugins);
-        TcpTransport transport = null;
-        List<StaticPeer<InetSocketAddress>> peers = new ArrayList<>();
-        Discovery discovery = null;
+        MeshNodeEvents nodeEvents = new MeshNodeEvents() {
+            @Override
+            public void neighbourUp(NodeId node, Link link) {
+                events.accept("peer up: " + node.serverName() + " via " + link.transport() + " "
+                        + link.remoteAddress());
+            }
+
+            @Override
+            public void neighbourDown(NodeId node, CloseReason reason) {
+                events.accept("peer down: " + node.serverName() + " (" + reason + ")");
+            }
+
+            @Override
+            public void reachable(NodeId node) {
+                // A node reachable again, directly or over several hops: its federation queue is sent now,
+                // not after the backoff.
+                Thread.ofVirtual().start(() -> server.federationSender().contacted(node.serverName()));
+            }
+        };
+        dev.starling.mesh.node.MeshNode mesh = null;
         try {
             exchange.serve(new MeshFederationServer(URI.create("http://127.0.0.1:" + server.port()),
                     FederationConfig.DEFAULT_REQUEST_TIMEOUT));
-            started[0] = server;
-            transport = TcpTransport.start(identity, options.linkConfig(),
-                    new InetSocketAddress(options.listenPort()), listener);
+            mesh = dev.starling.mesh.node.MeshNode.start(identity, meshDir,
+                    new InetSocketAddress(options.listenPort()), meshConfig, exchange::onMessage, nodeEvents);
+            meshRef[0] = mesh;
             for (InetSocketAddress peer : options.peers()) {
-                peers.add(StaticPeer.start(transport, peer, Optional.empty(), Backoff.defaults()));
+                mesh.addPeer(peer, Optional.empty());
             }
-            if (options.discovery()) {
-                TcpTransport dialing = transport;
-                discovery = Discovery.start(options.discoveryConfig(), transport.port(),
-                        new DiscoveryDialer(transport, dialing::links, 4, 5000));
-            }
-            return new MeshNode(identity, server, transport, links, exchange, peers, discovery);
+            return new MeshNode(identity, server, mesh, exchange);
         } catch (IOException | RuntimeException e) {
-            peers.forEach(StaticPeer::close);
-            if (transport != null) {
-                transport.close();
+            if (mesh != null) {
+                mesh.close();
             }
             exchange.close();
             server.close();
@@ -167,12 +175,17 @@ public final class MeshNode implements AutoCloseable {
 
     /** The mesh TCP port. */
     public int listenPort() {
-        return transport.port();
+        return mesh.port();
     }
 
     /** The nodes linked now. */
     public Set<NodeId> neighbours() {
-        return links.neighbours();
+        return mesh.peers();
+    }
+
+    /** Every node a mesh route exists to now, over any number of hops (neighbours included). */
+    public Set<NodeId> reachableNodes() {
+        return mesh.routes();
     }
 
     public HomeServer server() {
@@ -181,11 +194,7 @@ public final class MeshNode implements AutoCloseable {
 
     @Override
     public void close() {
-        if (discovery != null) {
-            discovery.close();
-        }
-        staticPeers.forEach(StaticPeer::close);
-        transport.close();
+        mesh.close();
         exchange.close();
         server.close();
     }

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code starling node}: runs a P2P node until stopped — the homeserver embedded on SQLite, named by the node
- * key, with the Client-Server API on 127.0.0.1 for the clients of this device, and federation over mesh links
- * to static peers and peers found on the LAN. Prints the node's server name and a line per link up or down.
+ * key, with the Client-Server API on 127.0.0.1 for the clients of this device, and federation over mesh routes
+ * (links to static peers and peers found on the LAN, relaying for nodes several hops away). Prints the node's
+ * server name and a line per link up or down.
  */
 @Command(name = "node", description = "Run a P2P node: the homeserver named by its own key, federating over the local mesh.")
 final class NodeCommand implements Callable<Integer> {

@@ -1,6 +1,7 @@
 package dev.starling.mesh.exchange;
 
 import dev.starling.mesh.identity.NodeId;
+import dev.starling.mesh.identity.NodeIdentity;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -18,6 +19,11 @@ import java.util.concurrent.TimeoutException;
  * fit a DATA frame, reassembled at the other end (in any order, each index once), decoded strictly and
  * handed to the {@link Handler} (a request) or to the waiting caller (a response). Anything malformed, too
  * large, unexpected or late is dropped and logged; nothing a peer sends can make this throw.
+ *
+ * <p>Built with the node's {@link NodeIdentity}, every message is signed end to end ({@link ExchangeSeal}) and
+ * every message received must carry its sender's signature: use this over a multi-hop carrier, where relays
+ * see the messages; a direct, mutually authenticated link ({@link DirectLinks}) does not need it. Both ends
+ * must agree.
  */
 public final class MeshExchange implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeshExchange.class.getName());
@@ -73,11 +79,25 @@ public final class MeshExchange implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<NodeId, Semaphore> handling = new ConcurrentHashMap<>();
     private volatile Handler handler = (from, request) -> new MeshResponse(404, new byte[0]);
+    private final NodeIdentity self;
     private volatile boolean closed;
 
+    /** Unsigned messages: for a carrier whose links already prove the peer (e.g. {@link DirectLinks}). */
     public MeshExchange(MeshSender sender, Limits limits) {
         this.sender = sender;
         this.limits = limits;
+        this.self = null;
+    }
+
+    /** Messages signed by {@code self} and checked end to end: for a multi-hop carrier. */
+    public MeshExchange(MeshSender sender, Limits limits, NodeIdentity self) {
+        this.sender = sender;
+        this.limits = limits;
+        this.self = self;
+    }
+
+    private int sealBytes() {
+        return self == null ? 0 : NodeId.SIGNATURE_BYTES;
     }
 
     /** Sets who serves inbound requests (until then every request is answered 404). */
@@ -96,12 +116,15 @@ public final class MeshExchange implements AutoCloseable {
         if (closed) {
             throw new ExchangeException("exchange closed");
         }
+        long id = random.nextLong();
         byte[] message = ExchangeCodec.encodeRequest(request);
+        if (self != null) {
+            message = ExchangeSeal.seal(self, ExchangeCodec.KIND_REQUEST, id, node, message);
+        }
         if (message.length > limits.maxMessageBytes()) {
             throw new ExchangeException("request of " + message.length + " bytes is over the limit");
         }
-        long id = random.nextLong();
-        Pending waiting = new Pending(node, Math.min(maxResponseBytes + 6, limits.maxMessageBytes()),
+        Pending waiting = new Pending(node, Math.min(maxResponseBytes + 6 + sealBytes(), limits.maxMessageBytes()),
                 new CompletableFuture<>());
         pending.put(id, waiting);
         try {
@@ -157,6 +180,13 @@ public final class MeshExchange implements AutoCloseable {
             message = reassemble(from, fragment, limit);
             if (message == null) {
                 return;
+            }
+        }
+        if (self != null) {
+            try {
+                message = ExchangeSeal.open(from, fragment.kind(), fragment.id(), self.nodeId(), message);
+            } catch (MalformedMessageException e) {
+                fail(fragment, e.getMessage());
             }
         }
         if (fragment.kind() == ExchangeCodec.KIND_RESPONSE) {
@@ -253,8 +283,12 @@ public final class MeshExchange implements AutoCloseable {
                             from.shortName(), e.toString());
                     response = new MeshResponse(500, new byte[0]);
                 }
-                for (byte[] fragment : ExchangeCodec.fragments(ExchangeCodec.KIND_RESPONSE, id,
-                        ExchangeCodec.encodeResponse(response), sender.maxPayload())) {
+                byte[] answer = ExchangeCodec.encodeResponse(response);
+                if (self != null) {
+                    answer = ExchangeSeal.seal(self, ExchangeCodec.KIND_RESPONSE, id, from, answer);
+                }
+                for (byte[] fragment : ExchangeCodec.fragments(ExchangeCodec.KIND_RESPONSE, id, answer,
+                        sender.maxPayload())) {
                     sender.send(from, fragment);
                 }
             } catch (IOException | IllegalArgumentException e) {

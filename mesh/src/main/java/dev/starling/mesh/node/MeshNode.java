@@ -2,6 +2,7 @@ package dev.starling.mesh.node;
 
 import dev.starling.mesh.discovery.Discovery;
 import dev.starling.mesh.discovery.DiscoveryDialer;
+import dev.starling.mesh.exchange.MeshSender;
 import dev.starling.mesh.identity.NodeId;
 import dev.starling.mesh.identity.NodeIdentity;
 import dev.starling.mesh.link.CloseReason;
@@ -11,6 +12,7 @@ import dev.starling.mesh.link.StaticPeer;
 import dev.starling.mesh.link.TcpTransport;
 import dev.starling.mesh.routing.Ed25519SeqnoAuth;
 import dev.starling.mesh.routing.PeerKey;
+import dev.starling.mesh.routing.MessageId;
 import dev.starling.mesh.routing.Route;
 import dev.starling.mesh.routing.Router;
 import dev.starling.mesh.store.Courier;
@@ -48,6 +50,7 @@ public final class MeshNode implements AutoCloseable {
     private final NodeIdentity identity;
     private final MeshNodeConfig config;
     private final MeshReceiver receiver;
+    private final MeshNodeEvents events;
     private final ScheduledExecutorService loop;
     private final ExecutorService delivery;
     private final Map<InetSocketAddress, StaticPeer<InetSocketAddress>> staticPeers = new ConcurrentHashMap<>();
@@ -66,10 +69,12 @@ public final class MeshNode implements AutoCloseable {
     private Discovery discovery;
     private volatile boolean closed;
 
-    private MeshNode(NodeIdentity identity, Path directory, MeshNodeConfig config, MeshReceiver receiver) {
+    private MeshNode(NodeIdentity identity, Path directory, MeshNodeConfig config, MeshReceiver receiver,
+                     MeshNodeEvents events) {
         this.identity = identity;
         this.config = config;
         this.receiver = receiver;
+        this.events = events;
         this.seqnoFile = new SeqnoFile(directory);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mesh-node-" + identity.nodeId().serverName().toString().substring(0, 8));
@@ -90,7 +95,16 @@ public final class MeshNode implements AutoCloseable {
      */
     public static MeshNode start(NodeIdentity identity, Path directory, InetSocketAddress bind, MeshNodeConfig config,
                                  MeshReceiver receiver) throws IOException {
-        MeshNode node = new MeshNode(identity, directory, config, receiver);
+        return start(identity, directory, bind, config, receiver, MeshNodeEvents.NONE);
+    }
+
+    /**
+     * As {@link #start(NodeIdentity, Path, InetSocketAddress, MeshNodeConfig, MeshReceiver)}, telling
+     * {@code events} of neighbours and of destinations becoming reachable.
+     */
+    public static MeshNode start(NodeIdentity identity, Path directory, InetSocketAddress bind, MeshNodeConfig config,
+                                 MeshReceiver receiver, MeshNodeEvents events) throws IOException {
+        MeshNode node = new MeshNode(identity, directory, config, receiver, events);
         try {
             node.call(() -> {
                 node.open(directory);
@@ -116,8 +130,8 @@ public final class MeshNode implements AutoCloseable {
         seen = SeenIds.open(directory, config.store(), now);
         courier = new Courier(store, seen, this::deliver, new SecureRandom());
         PeerKey self = new PeerKey(identity.nodeId().publicKey());
-        router = new Router(Ed25519SeqnoAuth.withSigner(self, identity::sign), config.routing(), courier,
-                seqnoFile.start());
+        router = new Router(Ed25519SeqnoAuth.withSigner(self, identity::sign), config.routing(),
+                new Reachability(courier, events), seqnoFile.start());
         courier.attach(router);
         reschedule(now);
     }
@@ -166,6 +180,20 @@ public final class MeshNode implements AutoCloseable {
             courier.send(to, copy, now());
             return null;
         });
+    }
+
+    /**
+     * This node as a {@link MeshSender} for a request/response layer (the exchange): multi-hop to any node with
+     * a route, failing at once for a node without one. See {@link RoutedSender}.
+     */
+    public MeshSender sender() {
+        return new RoutedSender(this);
+    }
+
+    /** Whether a route to {@code destination} exists now (over any number of hops). */
+    public boolean reachable(NodeId destination) {
+        PeerKey to = new PeerKey(destination.publicKey());
+        return call(() -> router.route(to).isPresent());
     }
 
     /** The neighbours with a link up now. */
@@ -251,7 +279,7 @@ public final class MeshNode implements AutoCloseable {
         return System.currentTimeMillis(); // wall clock: the store's stored-at/expires-at outlive the process
     }
 
-    private void deliver(PeerKey origin, dev.starling.mesh.routing.MessageId id, byte[] payload, int hops, long now) {
+    private void deliver(PeerKey origin, MessageId id, byte[] payload, int hops, long now) {
         NodeId source = new NodeId(origin.bytes());
         delivery.execute(() -> {
             try {
@@ -348,6 +376,7 @@ public final class MeshNode implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "event=mesh_neighbour_up neighbour={0} address={1}",
                         n.key(), link.remoteAddress());
                 router.neighbourUp(n, now());
+                events.neighbourUp(link.peer(), link);
             });
         }
 
@@ -375,6 +404,7 @@ public final class MeshNode implements AutoCloseable {
                 n.stop();
                 LOG.log(System.Logger.Level.INFO, "event=mesh_neighbour_down neighbour={0} reason={1}", key, reason);
                 router.neighbourDown(key, now());
+                events.neighbourDown(link.peer(), reason);
             });
         }
     }
