@@ -307,10 +307,13 @@ final class FedBench {
 
     private static String transactions(Path log, long from, String destination) throws IOException {
         List<Integer> sizes = new ArrayList<>();
+        int failed = 0;
         for (String line : tail(log, from)) {
             Matcher m = SENT.matcher(line);
             if (m.find() && m.group(1).equals(destination)) {
                 sizes.add(Integer.parseInt(m.group(2)));
+            } else if (line.contains("federation transaction failed destination=" + destination + " ")) {
+                failed++;
             }
         }
         if (sizes.isEmpty()) {
@@ -319,8 +322,9 @@ final class FedBench {
         int[] s = sizes.stream().mapToInt(Integer::intValue).sorted().toArray();
         long total = Arrays.stream(s).asLongStream().sum();
         long full = Arrays.stream(s).filter(n -> n == 50).count();
-        return String.format("%d transactions, %d PDUs: PDUs per transaction median %d, mean %.1f, max %d; %d of 50",
-                s.length, total, s[s.length / 2], (double) total / s.length, s[s.length - 1], full);
+        return String.format("%d transactions, %d PDUs: PDUs per transaction median %d, mean %.1f, max %d; %d of 50;"
+                + " %d failed (retried)", s.length, total, s[s.length / 2], (double) total / s.length, s[s.length - 1],
+                full, failed);
     }
 
     /** What B's inbound side logged: transactions received, gap fills, refused or soft-failed PDUs. */

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * A federating homeserver for the federation scenarios, in a child process: {@code <data dir> <port> <port file>
  * [<PostgreSQL JDBC URL>]}. Named {@code 127.0.0.1:<port>} and federating over plain HTTP with loopback exempt
- * from the outbound IP blocklist (the test setting, {@link FederationConfig#loopbackForTests()}), otherwise the
+ * from the outbound IP blocklist (the test setting, {@link FederationConfig#loopbackForTests()}, but with the
+ * production request timeout of 60 s: a restarted server's first transactions are slow), otherwise the
  * production wiring with {@link LoadServer}'s two knobs (rate limits lifted, a cheap password hash) and the
  * default sender backoff. The signing key is kept in the data directory, so a restart on the same directory and
  * port is the same server. Writes its port to the port file once listening.
@@ -36,7 +37,7 @@ public final class FedServer {
         ServerConfig config = new ServerConfig(name, dataDir, "127.0.0.1", port, "http://" + name, true, List.of(),
                 new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", ""),
                 ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(),
-                FederationConfig.loopbackForTests());
+                FederationConfig.loopbackForTests().withRequestTimeout(FederationConfig.DEFAULT_REQUEST_TIMEOUT));
         Map<RateLimit, Rate> unlimited = new EnumMap<>(RateLimit.class);
         for (RateLimit limit : RateLimit.values()) {
             unlimited.put(limit, new Rate(1_000_000, 1_000_000));
