@@ -33,6 +33,9 @@ public final class LoadGen {
         DEFAULTS.put("duration-b", "15");
         DEFAULTS.put("idle", "10000");
         DEFAULTS.put("window", "10");
+        DEFAULTS.put("fed-messages", "3000");
+        DEFAULTS.put("fed-catchup", "10000");
+        DEFAULTS.put("fed-in-flight", "64");
         DEFAULTS.put("url", "");
         DEFAULTS.put("postgres", "");
         DEFAULTS.put("launcher", "");
@@ -93,6 +96,12 @@ public final class LoadGen {
                     server.close();
                 }
             }
+        }
+        if (scenarios.contains("f")) {
+            List<String> jvm = o.get("server-jvm-opts").isBlank() ? List.of()
+                    : Arrays.asList(o.get("server-jvm-opts").trim().split("\\s+"));
+            rows.addAll(FedBench.run(Files.createDirectories(data.resolve("federation")), jvm,
+                    intOf(o, "fed-messages"), intOf(o, "fed-catchup"), intOf(o, "fed-in-flight")));
         }
         System.out.println();
         System.out.println(table(rows, o));
@@ -170,7 +179,8 @@ public final class LoadGen {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("loadgen [--option value]... options and defaults: " + DEFAULTS
                         + "\n  scenarios: w (storage write path, group commit on/off), d (start-up, idle RSS), a (offered rate, delivery latency), b (max sends/s),"
-                        + " c (idle long-polls)\n  --url: an existing server (its rate limits must allow the load;"
+                        + " c (idle long-polls), f (federation between two servers: PDUs/s one way and both ways,"
+                        + " catch-up after missing --fed-catchup messages; not in the default list)\n  --url: an existing server (its rate limits must allow the load;"
                         + " no CPU/RSS then)\n  --postgres: a JDBC URL for the started server\n  --launcher: the"
                         + " ./starling launcher, for (d) on the real `starling server`");
                 System.exit(0);

@@ -23,8 +23,10 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final String baseUrl;
     private final Duration startToReady;
+    private final Path log;
 
-    private ServerProcess(Process process, String baseUrl, Duration startToReady) {
+    private ServerProcess(Process process, String baseUrl, Duration startToReady, Path log) {
+        this.log = log;
         this.process = process;
         this.baseUrl = baseUrl;
         this.startToReady = startToReady;
@@ -32,27 +34,49 @@ final class ServerProcess implements AutoCloseable {
 
     /** {@link LoadServer} on {@code dataDir}; ready when its port file appears and /versions answers. */
     static ServerProcess loadServer(Path dataDir, List<String> jvmOptions, String postgresUrl) throws IOException, InterruptedException {
+        Path portFile = dataDir.resolve("port");
+        List<String> args = new ArrayList<>(List.of(dataDir.toString(), portFile.toString()));
+        if (postgresUrl != null) {
+            args.add(postgresUrl);
+        }
+        return child(LoadServer.class, args, dataDir, jvmOptions);
+    }
+
+    /**
+     * {@link FedServer} named {@code 127.0.0.1:<port>} on {@code dataDir} (a restart on the same directory and
+     * port is the same server); its output is appended to {@code server.log} there.
+     */
+    static ServerProcess fedServer(Path dataDir, int port, List<String> jvmOptions, String postgresUrl)
+            throws IOException, InterruptedException {
+        Path portFile = dataDir.resolve("port");
+        List<String> args = new ArrayList<>(List.of(dataDir.toString(), Integer.toString(port), portFile.toString()));
+        if (postgresUrl != null) {
+            args.add(postgresUrl);
+        }
+        return child(FedServer.class, args, dataDir, jvmOptions);
+    }
+
+    private static ServerProcess child(Class<?> main, List<String> args, Path dataDir, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path portFile = dataDir.resolve("port");
         Files.deleteIfExists(portFile);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadServer.class.getName(),
-                dataDir.toString(), portFile.toString()));
-        if (postgresUrl != null) {
-            command.add(postgresUrl);
-        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
         long start = System.nanoTime();
+        Path log = dataDir.resolve("server.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("server.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         while (!Files.exists(portFile)) {
-            checkAlive(p, dataDir.resolve("server.log"));
+            checkAlive(p, log);
             Thread.sleep(5);
         }
         String base = "http://127.0.0.1:" + Files.readString(portFile).trim();
-        awaitVersions(p, base, dataDir.resolve("server.log"));
-        return new ServerProcess(p, base, Duration.ofNanos(System.nanoTime() - start));
+        awaitVersions(p, base, log);
+        return new ServerProcess(p, base, Duration.ofNanos(System.nanoTime() - start), log);
     }
 
     /**
@@ -71,7 +95,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         String base = "http://127.0.0.1:" + port;
         awaitVersions(p, base, dir.resolve("server.log"));
-        return new ServerProcess(p, base, Duration.ofNanos(System.nanoTime() - start));
+        return new ServerProcess(p, base, Duration.ofNanos(System.nanoTime() - start), dir.resolve("server.log"));
     }
 
     private static void awaitVersions(Process p, String base, Path log) throws IOException, InterruptedException {
@@ -104,6 +128,11 @@ final class ServerProcess implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    /** The file the server's output goes to. */
+    Path log() {
+        return log;
     }
 
     Duration startToReady() {

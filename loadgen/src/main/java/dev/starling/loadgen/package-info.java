@@ -3,6 +3,7 @@
  * rooms and drives the homeserver over HTTP with the JDK's client on virtual threads. Scenarios: (a) a fixed
  * offered message rate while every user long-polls /sync, timing send → delivery; (b) the most messages per
  * second acknowledged by closed-loop senders; (c) many idle /sync long-polls and their memory and CPU;
- * (d) start-to-ready and idle memory of the real {@code starling server}. Results go to BENCHMARKS.md.
+ * (d) start-to-ready and idle memory of the real {@code starling server}; (f) federation between two servers
+ * ({@link dev.starling.loadgen.FedBench}, README.md). Results go to BENCHMARKS.md.
  */
 package dev.starling.loadgen;
