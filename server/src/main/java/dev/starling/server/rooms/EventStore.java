@@ -260,6 +260,7 @@ final class EventStore {
             s.setBoolean(13, flags.outlier);
             s.setBoolean(14, flags.softFailed);
             s.executeUpdate();
+            RoomChanges.stored(event, flags.rejected ? -1 : ordering);
             if (!flags.rejected) {
                 PduCache.remember(event, json);
             }

@@ -338,6 +338,7 @@ final class RemoteRoomStore {
             s.setLong(12, groupBefore);
         }
         s.setBoolean(13, outlier);
+        RoomChanges.stored(event, outlier ? -1 : ordering);
         PduCache.remember(event, json);
     }
 

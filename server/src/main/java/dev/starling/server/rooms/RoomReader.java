@@ -126,13 +126,57 @@ final class RoomReader {
         private record Seen(String visibility, String membership) {}
 
         private final Map<Long, Seen> byGroup = new java.util.HashMap<>();
+        private final Shared shared;
+        private final String user;
+
+        StatesSeen() {
+            this(null, null);
+        }
+
+        /** Also reads and fills {@code shared}, for {@code user} (the one user this is used for). */
+        StatesSeen(Shared shared, UserId user) {
+            this.shared = shared;
+            this.user = user == null ? null : user.value();
+        }
+
+        private Seen get(long group) {
+            Seen seen = byGroup.get(group);
+            if (seen == null && shared != null) {
+                seen = shared.seen.get(new Shared.Key(group, user));
+            }
+            return seen;
+        }
+
+        private void put(long group, Seen seen) {
+            byGroup.put(group, seen);
+            if (shared != null) {
+                if (shared.seen.size() > Shared.MAX) {
+                    shared.seen.clear();
+                }
+                shared.seen.put(new Shared.Key(group, user), seen);
+            }
+        }
+
+        /**
+         * What {@link #visible} read, by state group and user, across requests (one per database): exact for
+         * the same reason as per request, as long as the snapshots were read committed. Bounded: at most
+         * {@value #MAX} entries (then all are dropped). Thread-safe.
+         */
+        static final class Shared {
+            static final int MAX = 200_000;
+
+            private record Key(long group, String user) {}
+
+            private final java.util.concurrent.ConcurrentHashMap<Key, Seen> seen =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+        }
     }
 
     /** As {@link #visible(Connection, UserId, RoomId, StoredEvent)}, reusing what {@code seen} holds. */
     static boolean visible(Connection c, UserId user, RoomId roomId, StoredEvent event, StatesSeen seen)
             throws SQLException {
         long group = event.stateGroup();
-        StatesSeen.Seen then = seen.byGroup.get(group);
+        StatesSeen.Seen then = seen.get(group);
         if (then == null) {
             String visibility = StateGroups.lookup(c, group, new StateKey(EventTypes.HISTORY_VISIBILITY, ""))
                     .map(id -> content(c, id).path("history_visibility").asText("shared")).orElse("shared");
@@ -140,7 +184,7 @@ final class RoomReader {
                     : StateGroups.lookup(c, group, new StateKey(EventTypes.MEMBER, user.value()))
                             .map(id -> content(c, id).path("membership").asText("leave")).orElse("leave");
             then = new StatesSeen.Seen(visibility, membership);
-            seen.byGroup.put(group, then);
+            seen.put(group, then);
         }
         String visibility = then.visibility();
         if (visibility.equals("world_readable")) {

@@ -9,6 +9,7 @@ import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.storage.Database;
+import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,10 +43,23 @@ public final class RoomStream {
     /** One page of /messages: {@code end} is empty when there is nothing further in that direction. */
     public record Page(StreamToken start, Optional<StreamToken> end, List<ObjectNode> chunk, List<ObjectNode> state) {}
 
+    /**
+     * What /sync knows without reading: the streams' last changes ({@link RoomChanges} keys), each user's
+     * memberships, each room's recent events.
+     */
+    record Known(StreamChanges changes, MembershipCache memberships, EventWindows windows,
+            RoomReader.StatesSeen.Shared visibility) {}
+
+    private static final Batch NOTHING = new Batch(List.of(), List.of(), List.of());
+
     private final Database db;
+    private final Known known;
 
     RoomStream(Database db) {
         this.db = db;
+        StreamChanges changes = db.changes();
+        this.known = new Known(changes, new MembershipCache(changes), new EventWindows(changes),
+                new RoomReader.StatesSeen.Shared());
     }
 
     /** The rooms the user is joined to now. */
@@ -71,7 +85,33 @@ public final class RoomStream {
     /** As {@link #sync(UserId, DeviceId, Optional, long, int, boolean)}, with the sync filter's {@code room} part. */
     public Batch sync(UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
             boolean fullState, RoomFilter filter) {
-        return db.read(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter));
+        if (since.isPresent() && !fullState && nothingNew(user, since.get().position(), upTo, filter)) {
+            return NOTHING; // no transaction at all
+        }
+        return db.read(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter, known));
+    }
+
+    /**
+     * Whether an incremental sync in {@code (after, upTo]} would find nothing, known from memory: no member event
+     * targeting the user after {@code after} (so no invite, leave or new join, and the memberships are those
+     * cached) and no event in any room the user is joined to (that the filter keeps) after {@code after}.
+     */
+    private boolean nothingNew(UserId user, long after, long upTo, RoomFilter filter) {
+        StreamChanges changes = known.changes();
+        if (after > upTo || !changes.unchangedSince(RoomChanges.member(user), after)) {
+            return false;
+        }
+        Optional<List<StreamStore.MembershipAt>> memberships = known.memberships().cached(user, upTo);
+        if (memberships.isEmpty()) {
+            return false;
+        }
+        for (StreamStore.MembershipAt m : memberships.get()) {
+            if (m.membership().equals(RoomReader.JOIN) && filter.includes(m.roomId())
+                    && !changes.unchangedSince(RoomChanges.room(m.roomId()), after)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -36,15 +36,29 @@ final class RoomSync {
 
     static Batch read(Connection c, UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
             boolean fullState, RoomFilter filter) throws SQLException {
+        return read(c, user, device, since, upTo, limit, fullState, filter, null);
+    }
+
+    /**
+     * As {@link #read(Connection, UserId, DeviceId, Optional, long, int, boolean, RoomFilter)}, with the
+     * in-memory reads of {@code known} when given (see {@link RoomStream}): memberships, which rooms have new
+     * events, and the new events themselves.
+     */
+    static Batch read(Connection c, UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
+            boolean fullState, RoomFilter filter, RoomStream.Known known) throws SQLException {
         long pos = Math.min(upTo, StreamStore.position(c));
         long after = Math.min(since.map(StreamToken::position).orElse(0L), pos);
         List<RoomBatch> join = new ArrayList<>();
         List<InvitedRoom> invite = new ArrayList<>();
         List<RoomBatch> leave = new ArrayList<>();
-        // An incremental sync reads the timelines of only the rooms that have new events.
-        Set<String> active = since.isPresent() ? StreamStore.roomsWithEvents(c, after, pos) : Set.of();
+        // An incremental sync reads the timelines of only the rooms that have new events (in memory when the
+        // rooms' last changes are known since after: every stored event touched its room before its commit).
+        boolean changesKnown = known != null && since.isPresent() && after >= known.changes().floor();
+        Set<String> active = since.isPresent() && !changesKnown ? StreamStore.roomsWithEvents(c, after, pos) : Set.of();
         // Memberships as of pos, not now: a leave committed after pos must not hide (after, pos].
-        for (StreamStore.MembershipAt m : StreamStore.memberships(c, user, pos)) {
+        List<StreamStore.MembershipAt> memberships = known != null ? known.memberships().memberships(c, user, pos)
+                : StreamStore.memberships(c, user, pos);
+        for (StreamStore.MembershipAt m : memberships) {
             if (!filter.includes(m.roomId())) {
                 continue;
             }
@@ -52,10 +66,16 @@ final class RoomSync {
             switch (m.membership()) {
                 case RoomReader.JOIN -> {
                     boolean wholeState = since.isEmpty() || fullState || m.ordering() > after;
-                    if (!wholeState && !active.contains(m.roomId().value())) {
+                    boolean news = changesKnown
+                            ? !known.changes().unchangedSince(RoomChanges.room(m.roomId()), after)
+                            : active.contains(m.roomId().value());
+                    if (!wholeState && !news) {
                         continue;
                     }
-                    RoomBatch batch = roomBatch(c, user, device, m.roomId(), after, pos, limit, wholeState, filter);
+                    Optional<List<StoredEvent>> recent = since.isPresent() && known != null
+                            ? known.windows().events(c, m.roomId(), after, pos) : Optional.empty();
+                    RoomBatch batch = roomBatch(c, user, device, m.roomId(), after, pos, limit, wholeState, filter,
+                            recent, known);
                     if (!batch.timeline().isEmpty() || !batch.state().isEmpty()) {
                         join.add(batch);
                     }
@@ -70,7 +90,7 @@ final class RoomSync {
                     boolean wanted = since.isPresent() ? changed : filter.includeLeave();
                     if (wanted && !Forgetting.forgotten(c, user, m.roomId())) {
                         leave.add(roomBatch(c, user, device, m.roomId(), after, m.ordering(), limit, since.isEmpty(),
-                                filter));
+                                filter, Optional.empty(), known));
                     }
                 }
             }
@@ -79,11 +99,15 @@ final class RoomSync {
     }
 
     private static RoomBatch roomBatch(Connection c, UserId user, DeviceId device, RoomId roomId, long after,
-            long upTo, int limit, boolean wholeState, RoomFilter filter) throws SQLException {
+            long upTo, int limit, boolean wholeState, RoomFilter filter, Optional<List<StoredEvent>> recent,
+            RoomStream.Known known) throws SQLException {
         RoomEventFilter timelineFilter = filter.timeline();
-        RoomReader.StatesSeen seen = new RoomReader.StatesSeen();
-        Scan.Result scan = Scan.of(c, roomId, after, upTo, true, limit + 1,
-                event -> timelineFilter.matches(event.pdu()) && RoomStream.visible(c, user, roomId, event, seen));
+        RoomReader.StatesSeen seen = known == null ? new RoomReader.StatesSeen()
+                : new RoomReader.StatesSeen(known.visibility(), user);
+        Scan.Keep keep = event -> timelineFilter.matches(event.pdu())
+                && RoomStream.visible(c, user, roomId, event, seen);
+        Scan.Result scan = recent.isPresent() ? Scan.backwards(recent.get(), upTo, limit + 1, keep)
+                : Scan.of(c, roomId, after, upTo, true, limit + 1, keep);
         boolean limited = scan.events().size() > limit || !scan.exhausted();
         List<StoredEvent> window = new ArrayList<>(scan.events().subList(0, Math.min(limit, scan.events().size())));
         Collections.reverse(window);

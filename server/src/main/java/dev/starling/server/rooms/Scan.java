@@ -62,4 +62,24 @@ final class Scan {
         }
         return new Result(kept, last, false);
     }
+
+    /**
+     * As {@link #of} backwards from {@code upTo}, over {@code events}: all of the range's events, oldest first,
+     * already in memory ({@link EventWindows}).
+     */
+    static Result backwards(List<StoredEvent> events, long upTo, int want, Keep keep) throws SQLException {
+        List<StoredEvent> kept = new ArrayList<>();
+        long last = upTo;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            StoredEvent event = events.get(i);
+            last = event.streamOrdering();
+            if (keep.test(event)) {
+                kept.add(event);
+                if (kept.size() == want) {
+                    return new Result(kept, last, false);
+                }
+            }
+        }
+        return new Result(kept, last, true);
+    }
 }

@@ -1,0 +1,105 @@
+package dev.starling.server.rooms;
+
+import dev.starling.protocol.id.RoomId;
+import dev.starling.server.storage.StreamChanges;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The recent events of each room in memory, so that the members of a room syncing the same new events read them
+ * once from the database (the first) and then from here. Read-through, never written by senders: a window holds
+ * exactly the room's stored, not rejected events with positions in {@code (from, to]}, as a committed read showed
+ * them, so a rolled-back send can never appear. A request for {@code (after, upTo]} with {@code from <= after}
+ * extends the window to {@code upTo} if needed: without a read when the room's {@link RoomChanges} key did not
+ * change after {@code to}, else with one range read of {@code (to, upTo]}; a request the window does not cover
+ * (older {@code since}) is answered empty and the caller reads the database. Each window keeps the last
+ * {@value #SIZE} events; at most {@value #MAX_ROOMS} windows are kept (then all are dropped). Empty after a
+ * restart. Events are immutable rows (redactions are applied when served). Thread-safe.
+ */
+final class EventWindows {
+    static final int SIZE = 100;
+    static final int MAX_ROOMS = 20_000;
+
+    private final StreamChanges changes;
+    private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+
+    EventWindows(StreamChanges changes) {
+        this.changes = changes;
+    }
+
+    private static final class Window {
+        final ReentrantLock lock = new ReentrantLock();
+        final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
+        long from = -1;
+        long to = -1; // -1: nothing read yet
+    }
+
+    /**
+     * The room's events in {@code (after, upTo]}, oldest first, all of them; empty when the window cannot cover
+     * {@code after}. {@code upTo} must be committed and visible to {@code c}.
+     */
+    Optional<List<StoredEvent>> events(Connection c, RoomId roomId, long after, long upTo) throws SQLException {
+        if (windows.size() > MAX_ROOMS) {
+            windows.clear();
+        }
+        Window w = windows.computeIfAbsent(roomId.value(), k -> new Window());
+        w.lock.lock();
+        try {
+            if (w.to < 0) {
+                fill(c, w, roomId, after, upTo);
+            } else if (upTo > w.to) {
+                if (changes.unchangedSince(RoomChanges.room(roomId), w.to)) {
+                    w.to = upTo;
+                } else {
+                    fill(c, w, roomId, w.to, upTo);
+                }
+            }
+            if (after < w.from) {
+                return Optional.empty();
+            }
+            List<StoredEvent> found = new ArrayList<>();
+            for (StoredEvent event : w.events) {
+                if (event.streamOrdering() > after && event.streamOrdering() <= upTo) {
+                    found.add(event);
+                }
+            }
+            return Optional.of(found);
+        } finally {
+            w.lock.unlock();
+        }
+    }
+
+    /** Reads {@code (lo, hi]} (the newest {@value #SIZE} of it) into the window, which then ends at {@code hi}. */
+    private static void fill(Connection c, Window w, RoomId roomId, long lo, long hi) throws SQLException {
+        List<StoredEvent> newest = StreamStore.range(c, roomId, lo, hi, SIZE + 1, true, false);
+        if (w.to < 0) {
+            w.from = lo;
+        }
+        if (newest.size() > SIZE) { // more than a window's worth: start again with the newest
+            w.events.clear();
+            w.from = newest.get(SIZE).streamOrdering();
+            newest = newest.subList(0, SIZE);
+        }
+        for (int i = newest.size() - 1; i >= 0; i--) {
+            w.events.addLast(newest.get(i));
+        }
+        w.to = hi;
+        Iterator<StoredEvent> oldest = w.events.iterator();
+        while (w.events.size() > SIZE) {
+            w.from = oldest.next().streamOrdering();
+            oldest.remove();
+        }
+    }
+
+    /** Drops every window (tests). */
+    void clear() {
+        windows.clear();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.starling.server.rooms;
+
+import dev.starling.protocol.events.EventTypes;
+import dev.starling.protocol.events.Pdu;
+import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.UserId;
+import dev.starling.server.storage.StreamChanges;
+
+/**
+ * The {@link StreamChanges} keys of room events: each stored timeline event (a positive stream position)
+ * touches its room, and a member event also the user it targets. Every path that inserts an event row calls
+ * {@link #stored} inside its transaction ({@code EventStore.insertEvent}, {@code RemoteRoomStore}); /sync
+ * ({@link RoomStream}) skips rooms, and its membership read, when their keys did not change after {@code since}.
+ */
+public final class RoomChanges {
+    private RoomChanges() {}
+
+    /** The key of the room's timeline: changed whenever an event is stored in it at a stream position. */
+    record RoomKey(String roomId) {}
+
+    /** The key of the member events targeting a user (joins, invites, leaves, kicks, bans), in any room. */
+    record MemberKey(String userId) {}
+
+    public static Object room(RoomId roomId) {
+        return new RoomKey(roomId.value());
+    }
+
+    public static Object member(UserId user) {
+        return new MemberKey(user.value());
+    }
+
+    /** Records a stored event; hidden events (outliers, soft-failed, rejected: no position) are not news. */
+    static void stored(Pdu event, long ordering) {
+        if (ordering <= 0) {
+            return;
+        }
+        StreamChanges.touch(new RoomKey(event.roomId().value()), ordering);
+        if (EventTypes.MEMBER.equals(event.type())) {
+            event.stateKey().ifPresent(target -> StreamChanges.touch(new MemberKey(target), ordering));
+        }
+    }
+}
