@@ -59,7 +59,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MeshPartitionTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
-    /** Partition-heal convergence includes the static peers' redial backoff (up to 30 s) and the federation catch-up. */
+    /** Convergence after the heal includes the static peers' redial backoff (up to 30 s) and federation catch-up. */
     private static final Duration HEAL_WAIT = Duration.ofSeconds(120);
 
     @TempDir Path dir;

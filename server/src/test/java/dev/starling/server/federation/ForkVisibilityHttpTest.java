@@ -24,7 +24,8 @@ class ForkVisibilityHttpTest {
 
     @OnEveryDatabase
     void aJoinedMemberSeesSharedEventsOfAForkConcurrentWithTheirJoin(Backend backend) {
-        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend)) {
+        try (FederatingServer a = FederatingServer.start(backend);
+                FederatingServer b = FederatingServer.start(backend)) {
             String alice = FedEvents.register(a, "alice");
             String dan = register(a, "dan");
             String stranger = register(a, "stranger");
