@@ -170,6 +170,17 @@ final class RoomReader {
             private final java.util.concurrent.ConcurrentHashMap<Key, Seen> seen =
                     new java.util.concurrent.ConcurrentHashMap<>();
         }
+
+        private final Map<RoomId, Boolean> joinedNow = new java.util.HashMap<>();
+
+        private boolean joinedNow(Connection c, RoomId roomId, UserId user) throws SQLException {
+            Boolean joined = joinedNow.get(roomId);
+            if (joined == null) {
+                joined = RoomStore.membership(c, roomId, user).filter(JOIN::equals).isPresent();
+                joinedNow.put(roomId, joined);
+            }
+            return joined;
+        }
     }
 
     /** As {@link #visible(Connection, UserId, RoomId, StoredEvent)}, reusing what {@code seen} holds. */
@@ -197,6 +208,13 @@ final class RoomReader {
         // "If the history_visibility was set to shared, and the user joined the room at any point after the
         // event was sent, allow" (Client-Server API § History visibility).
         if (visibility.equals("shared")) {
+            // A user joined now has joined at some point after every event they were not a member at. This also
+            // covers an event of a concurrent fork that reached us after their join (a healed partition), which
+            // the order of arrival below would hide though the DAG does not order it before the join (Synapse
+            // likewise shows shared events to every member who is not peeking).
+            if (seen.joinedNow(c, roomId, user)) {
+                return true;
+            }
             return EventStore.memberEventsAfter(c, roomId, user, event.streamOrdering()).stream()
                     .anyMatch(member -> JOIN.equals(member.content().path("membership").asText()));
         }
