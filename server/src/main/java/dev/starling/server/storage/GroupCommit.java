@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Outcomes, per item, the same as a transaction of its own:
  * <ul>
  * <li>the item's work throws: its savepoint is rolled back (its writes vanish, the other items' stay) and its
- * caller gets the exception, an unchecked one as is, an {@link SQLException} as a {@link StorageException};</li>
+ * caller gets the exception, an unchecked one as is, an {@link SQLException} as a {@link StorageException},
+ * when the transaction ends (the item reads as {@link Item#failed} at once);</li>
  * <li>the {@code COMMIT} fails: the batch is rolled back and every caller whose work had succeeded gets a
  * {@link StorageException} (nothing of theirs was stored);</li>
  * <li>a failure that SQLite answers by rolling back the whole transaction (a full disk, an I/O error) is
