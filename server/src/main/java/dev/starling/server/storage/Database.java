@@ -192,7 +192,7 @@ public final class Database implements AutoCloseable {
     public record CommitStats(long commits, long items) {}
 
     /** SQLite: how many transactions wait for the writer's next batch (tests); PostgreSQL: 0. */
-    int queuedWrites() {
+    public int queuedWrites() {
         return groupCommit == null ? 0 : groupCommit.queued();
     }
 

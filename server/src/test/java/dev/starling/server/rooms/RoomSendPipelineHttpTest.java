@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.starling.server.TestHomeServer;
 import dev.starling.server.TestHomeServer.Reply;
 import dev.starling.server.storage.Backend;
+import dev.starling.server.storage.Database;
 import dev.starling.server.storage.Dialect;
 import dev.starling.server.storage.OnEveryDatabase;
 import java.sql.Connection;
@@ -20,8 +21,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * The send pipeline (EventSender, RoomTip): sends to one room are built under its lock and commit after it,
@@ -118,6 +122,54 @@ class RoomSendPipelineHttpTest {
             // A failed transaction ID may be sent again, and is then stored.
             Reply again = message(server, alice, roomId, "t3", "m3");
             assertThat(again.status()).isEqualTo(200);
+            assertOneChain(server, roomId);
+        }
+    }
+
+    @Test
+    void sendsToOneRoomQueueBehindEachOtherAndShareAGroupCommit() throws Exception {
+        try (TestHomeServer server = TestHomeServer.start(Backend.SQLITE, true, List.of())) {
+            String alice = register(server, "alice");
+            String roomId = createRoom(server, alice, "{}");
+            assertThat(message(server, alice, roomId, "first", "first").status()).isEqualTo(200);
+            Database db = server.database();
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Future<Reply>> sends = new ArrayList<>();
+            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                // The writer runs this transaction until released, so the sends' transactions queue up.
+                Future<?> blocker = executor.submit(() -> db.inTransaction(c -> {
+                    started.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return null;
+                }));
+                assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+                for (int i = 0; i < 10; i++) {
+                    int n = i;
+                    sends.add(executor.submit(() -> message(server, alice, roomId, "q" + n, "q" + n)));
+                }
+                // With the commit awaited under the room's lock only one of them could be queued at a time.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (db.queuedWrites() < 10) {
+                    assertThat(System.nanoTime()).as("ten sends to one room queued at once").isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+                Database.CommitStats before = db.commitStats().orElseThrow();
+                release.countDown();
+                blocker.get(30, TimeUnit.SECONDS);
+                for (Future<Reply> send : sends) {
+                    assertThat(send.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+                }
+                Database.CommitStats after = db.commitStats().orElseThrow();
+                // One commit per send when each waited for its commit under the lock; here they share commits
+                // (other writes of the requests, if any, may add a few).
+                assertThat(after.commits() - before.commits()).as("commits for the blocker and the ten sends")
+                        .isLessThan(10);
+            }
             assertOneChain(server, roomId);
         }
     }
