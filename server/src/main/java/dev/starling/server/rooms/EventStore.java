@@ -81,10 +81,13 @@ final class EventStore {
                 upsertCurrentState(c, event);
             }
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE rooms SET state_group = ? WHERE room_id = ?")) {
-            s.setLong(1, group);
-            s.setString(2, roomId);
-            s.executeUpdate();
+        // Only state events change the snapshot (a message keeps the group it was built on, the room's row).
+        if (group != before.storedStateGroup()) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE rooms SET state_group = ? WHERE room_id = ?")) {
+                s.setLong(1, group);
+                s.setString(2, roomId);
+                s.executeUpdate();
+            }
         }
         if (txn.isPresent()) {
             try (PreparedStatement s = c.prepareStatement("""

@@ -76,6 +76,11 @@ final class RoomDraft {
         return stateGroup;
     }
 
+    /** This draft, starting from the stored snapshot {@code group} instead (an event queued after others). */
+    RoomDraft startingFrom(long group) {
+        return new RoomDraft(version, roomId, state, extremities, maxDepth, group);
+    }
+
     /** Moves past {@code event}: it becomes the only extremity and, if it is state, part of the state. */
     void apply(Pdu event) {
         if (roomId == null) {

@@ -112,13 +112,87 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * A transaction queued by {@link #submit}: {@link #await} returns its result after its commit or throws
+     * exactly what {@link #inTransaction} would have thrown.
+     */
+    public interface Pending<T> {
+        /** Waits (uninterruptibly) until the transaction committed or failed. */
+        T await();
+
+        /**
+         * Whether it is known to have failed. Called from the work of a transaction submitted after it (on
+         * the writer), this is exact: a failed earlier transaction is settled before later work runs.
+         */
+        boolean failed();
+    }
+
+    /**
+     * As {@link #inTransaction}, but on SQLite with group commit returns as soon as {@code work} is queued:
+     * the caller may release its locks and then {@link Pending#await} the commit, so that work queued in one
+     * order by callers holding a lock runs (and commits) in that order, several to a batch. Work submitted
+     * later sees this work's writes (it runs after it on the one writer, in the same transaction or a later
+     * one) unless this one failed, which {@link Pending#failed} tells it. Elsewhere (PostgreSQL, group
+     * commit off) the transaction runs and commits before this returns.
+     */
+    public <T> Pending<T> submit(SqlWork<T> unbound) {
+        if (groupCommit == null) {
+            try {
+                T result = inTransaction(unbound);
+                return new Pending<>() {
+                    @Override
+                    public T await() {
+                        return result;
+                    }
+
+                    @Override
+                    public boolean failed() {
+                        return false;
+                    }
+                };
+            } catch (RuntimeException | Error e) {
+                return new Pending<>() {
+                    @Override
+                    public T await() {
+                        throw e;
+                    }
+
+                    @Override
+                    public boolean failed() {
+                        return true;
+                    }
+                };
+            }
+        }
+        long started = System.nanoTime();
+        GroupCommit.Item<T> item = groupCommit.submit(changes.bind(unbound));
+        return new Pending<>() {
+            @Override
+            public T await() {
+                boolean committed = false;
+                try {
+                    T result = item.await();
+                    committed = true;
+                    return result;
+                } finally {
+                    listener.finished(true, committed, System.nanoTime() - started);
+                }
+            }
+
+            @Override
+            public boolean failed() {
+                return item.failed();
+            }
+        };
+    }
+
+    /**
      * Group commit so far (SQLite): {@code commits} transactions committed, holding {@code items}
      * {@link #inTransaction} calls; their ratio is the mean batch.
      */
     public record CommitStats(long commits, long items) {}
 
     /** SQLite: how many transactions wait for the writer's next batch (tests); PostgreSQL: 0. */
-    int queuedWrites() {
+    public int queuedWrites() {
         return groupCommit == null ? 0 : groupCommit.queued();
     }
 

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Outcomes, per item, the same as a transaction of its own:
  * <ul>
  * <li>the item's work throws: its savepoint is rolled back (its writes vanish, the other items' stay) and its
- * caller gets the exception, an unchecked one as is, an {@link SQLException} as a {@link StorageException};</li>
+ * caller gets the exception, an unchecked one as is, an {@link SQLException} as a {@link StorageException},
+ * when the transaction ends (the item reads as {@link Item#failed} at once);</li>
  * <li>the {@code COMMIT} fails: the batch is rolled back and every caller whose work had succeeded gets a
  * {@link StorageException} (nothing of theirs was stored);</li>
  * <li>a failure that SQLite answers by rolling back the whole transaction (a full disk, an I/O error) is
@@ -62,6 +63,14 @@ final class GroupCommit implements AutoCloseable {
 
     /** Queues {@code work}, waits until its batch has committed, and returns its result or throws its failure. */
     <T> T run(SqlWork<T> work) {
+        return submit(work).await();
+    }
+
+    /**
+     * Queues {@code work} and returns at once; {@link Database.Pending#await} waits for its batch's commit. Work
+     * queued later by any caller runs after it, in the same transaction or a later one.
+     */
+    <T> Item<T> submit(SqlWork<T> work) {
         if (Thread.currentThread() == thread) {
             throw new IllegalStateException("Database.inTransaction called from inside a transaction's work");
         }
@@ -76,7 +85,7 @@ final class GroupCommit implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return item.await();
+        return item;
     }
 
     /** Transactions committed so far and the work items they held (a batch size of items/commits). */
@@ -165,6 +174,9 @@ final class GroupCommit implements AutoCloseable {
      */
     private int runTransaction(Connection c, List<Item<?>> batch, int from) {
         List<Item<?>> done = new ArrayList<>(batch.size() - from);
+        // Items whose work threw: failed at once (later work sees it) but settled, like the others, only when
+        // the transaction ends, so that no caller returns before the items queued ahead of it are settled.
+        List<Item<?>> refused = new ArrayList<>();
         int i = from;
         for (; i < batch.size(); i++) {
             Item<?> item = batch.get(i);
@@ -173,6 +185,7 @@ final class GroupCommit implements AutoCloseable {
             } catch (SQLException e) {
                 failAll(done, c, e);
                 item.fail(new StorageException("database transaction failed: " + e.getMessage(), e));
+                settle(refused);
                 return i + 1;
             }
             try {
@@ -183,12 +196,14 @@ final class GroupCommit implements AutoCloseable {
                 try {
                     execute(c, "ROLLBACK TO item");
                     execute(c, "RELEASE item");
-                    item.fail(t);
+                    item.refuse(t);
+                    refused.add(item);
                 } catch (SQLException lost) {
                     // SQLite rolled back the whole transaction: the items before this one are lost with it.
                     t.addSuppressed(lost);
                     item.fail(t);
                     failAll(done, c, lost);
+                    settle(refused);
                     return i + 1;
                 }
             }
@@ -197,6 +212,7 @@ final class GroupCommit implements AutoCloseable {
             c.commit();
         } catch (SQLException | RuntimeException e) {
             failAll(done, c, e);
+            settle(refused);
             return i;
         }
         commits.incrementAndGet();
@@ -207,7 +223,15 @@ final class GroupCommit implements AutoCloseable {
         for (Item<?> item : done) {
             item.succeed();
         }
+        settle(refused);
         return i;
+    }
+
+    /** Settles items refused earlier in the transaction, each with its own failure. */
+    private static void settle(List<Item<?>> refused) {
+        for (Item<?> item : refused) {
+            item.fail(null);
+        }
     }
 
     /** Rolls back the transaction and fails every item whose work had succeeded in it. */
@@ -230,13 +254,13 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /** One caller's work, its result and the signal that it is settled. */
-    private static final class Item<T> {
-        private final SqlWork<T> work;
+    static final class Item<T> {
+        private SqlWork<T> work; // dropped once run: later work may refer to earlier items through it
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition settled = lock.newCondition();
         private boolean isSettled;
         private T result;
-        private Throwable failure;
+        private volatile Throwable failure;
 
         Item(SqlWork<T> work) {
             this.work = work;
@@ -244,15 +268,33 @@ final class GroupCommit implements AutoCloseable {
 
         /** Runs the work; its result is kept until the commit. */
         void runOn(Connection c) throws SQLException {
-            result = work.run(c);
+            SqlWork<T> running = work;
+            work = null;
+            result = running.run(c);
+        }
+
+        /**
+         * Whether this item is settled as failed. Read by later items' work on the writer thread: an item
+         * whose work threw, or that was lost with a transaction SQLite rolled back, is settled before any
+         * item after it runs.
+         */
+        boolean failed() {
+            return failure != null;
         }
 
         void succeed() {
             settle(null);
         }
 
+        /** Marks the item failed with {@code t} without settling it yet ({@link #failed} is true from now on). */
+        void refuse(Throwable t) {
+            failure = t;
+        }
+
+        /** Settles the item as failed: with the failure it was refused with, if any, else {@code t}. */
         void fail(Throwable t) {
-            settle(t);
+            Throwable refusal = failure;
+            settle(refusal != null ? refusal : t);
         }
 
         private void settle(Throwable t) {

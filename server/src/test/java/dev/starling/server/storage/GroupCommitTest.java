@@ -95,6 +95,47 @@ class GroupCommitTest {
     }
 
     @Test
+    void submittedWorkSeesAnEarlierFailureAndAFailureSettlesOnlyWhenItsTransactionEnds() throws Exception {
+        try (Database db = Database.open(DatabaseConfig.sqlite(dir));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            RuntimeException boom = new IllegalStateException("boom");
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
+                started.countDown();
+                await(release);
+                return null;
+            }));
+            await(started);
+            Database.Pending<Integer> alice = db.submit(c -> insertUser(c, "@alice:example.org"));
+            Database.Pending<Integer> bob = db.submit(c -> {
+                insertUser(c, "@bob:example.org");
+                throw boom;
+            });
+            CountDownLatch bobSettled = new CountDownLatch(1);
+            List<Boolean> seen = new ArrayList<>();
+            Database.Pending<Integer> carol = db.submit(c -> {
+                seen.add(alice.failed());
+                seen.add(bob.failed());
+                // Holds the batch open: bob's caller must not be answered before alice's commit.
+                seen.add(awaitFor(bobSettled, 2));
+                return insertUser(c, "@carol:example.org");
+            });
+            assertThat(db.queuedWrites()).isEqualTo(3);
+            release.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(bob::await).isSameAs(boom);
+            bobSettled.countDown();
+            assertThat(users(db)).as("committed when bob's failure is answered")
+                    .containsExactlyInAnyOrder("@alice:example.org", "@carol:example.org");
+            assertThat(alice.await()).isEqualTo(1);
+            assertThat(carol.await()).isEqualTo(1);
+            assertThat(seen).as("alice failed, bob failed, bob's caller answered before the commit")
+                    .containsExactly(false, true, false);
+        }
+    }
+
+    @Test
     void whenTheCommitFailsEveryCallerOfTheBatchFailsAndNothingIsStored() throws Exception {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -160,6 +201,15 @@ class GroupCommitTest {
             if (!latch.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never released");
             }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code latch} opened within {@code seconds}. */
+    private static boolean awaitFor(CountDownLatch latch, int seconds) {
+        try {
+            return latch.await(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
