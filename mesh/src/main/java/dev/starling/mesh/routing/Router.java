@@ -180,7 +180,7 @@ public final class Router {
             for (Adjacency adj : List.copyOf(adjacencies.values())) {
                 retransmit(adj, now);
                 if (now >= adj.nextSummaryAt) {
-                    sendControl(adj, table.summary(adj.key));
+                    sendControl(adj, adj.summary());
                     adj.nextSummaryAt = now + config.summaryIntervalMillis();
                 }
             }
@@ -245,22 +245,28 @@ public final class Router {
         }
     }
 
+    /**
+     * RFC 8966 3.8.1.2: the source answers a request for a newer seqno by increasing its own (rate-limited);
+     * a node whose selected route is fresh enough (and does not go through the requester) answers from it;
+     * any other node remembers who asked and forwards the request toward the source only. Answers go only to
+     * the neighbour that asked, and travel back along the request's path (see {@link #entryFor}).
+     */
     private void onSeqnoRequest(Adjacency from, Packet.SeqnoRequest r, long now) {
         if (r.source().equals(self)) {
-            if (table.bumpOwnSeqno(r.seqno(), now)) {
-                broadcast(List.of(table.ownEntry()));
-            } else {
-                sendControl(from, new Packet.Update(List.of(from.forLink(table.ownEntry()))));
-            }
+            table.bumpOwnSeqno(r.seqno(), now);
+            sendEntries(from, List.of(table.ownEntry()));
             return;
         }
         RouteTable.Source s = table.sources.get(r.source());
         if (s == null) {
             return;
         }
-        if (s.nextHop != null && !Seqno.newer(r.seqno(), s.seqno)) {
-            sendControl(from, new Packet.Update(List.of(from.forLink(new Packet.RouteEntry(s.key, s.seqno, s.metric, s.signature)))));
+        if (s.nextHop != null && !s.nextHop.equals(from.key) && !Seqno.newer(r.seqno(), s.seqno)) {
+            sendEntries(from, List.of(new Packet.RouteEntry(s.key, s.seqno, s.metric, s.signature)));
             return;
+        }
+        if (s.requestedBy.size() < MAX_REQUESTERS || s.requestedBy.containsKey(from.key)) {
+            s.requestedBy.put(from.key, new long[] {r.seqno(), now + REQUEST_LIFETIME_FACTOR * config.seqnoRequestIntervalMillis()});
         }
         if (r.hopCount() <= 1 || (s.lastForwardedRequest == r.seqno()
                 && now - s.lastForwardedAt < config.seqnoRequestIntervalMillis())) {
@@ -273,6 +279,10 @@ public final class Router {
             sendControl(toward, new Packet.SeqnoRequest(r.source(), r.seqno(), r.hopCount() - 1));
         }
     }
+
+    /** A forwarded request is remembered for this many request intervals; at most this many requesters per source. */
+    private static final int REQUEST_LIFETIME_FACTOR = 4;
+    private static final int MAX_REQUESTERS = 16;
 
     /** The selected next hop, else the neighbour with the best (even infeasible) valid route, never {@code not}. */
     private Adjacency towardSource(RouteTable.Source s, PeerKey not) {
@@ -314,27 +324,90 @@ public final class Router {
         adj.lastDumpSentAt = now;
         List<Packet.RouteEntry> all = table.dump(adj.key);
         adj.signatureSent.clear();
+        adj.told.clear();
         for (Packet.RouteEntry e : all) {
             adj.signatureSent.put(e.source(), e.seqno());
+            adj.told.put(e.source(), e.seqno() << 16 | e.metric());
+            table.advertised(e.source(), e.seqno(), e.metric());
         }
         for (int i = 0; i < all.size(); i += Packet.MAX_UPDATE_ENTRIES) {
             sendControl(adj, new Packet.Update(i == 0, all.subList(i, Math.min(all.size(), i + Packet.MAX_UPDATE_ENTRIES))));
         }
     }
 
-    private void broadcast(List<Packet.RouteEntry> entries) {
+    /**
+     * Triggered updates, per neighbour (RFC 8966 3.7.2): each neighbour is told only what changed significantly
+     * for it since it was last told — a route it does not know yet, a retraction (no route any more, or split
+     * horizon: the route now goes through it), a new metric — or a newer seqno that it asked for. A new seqno
+     * alone is not sent: it would flood the whole mesh after every seqno increase.
+     */
+    private void flushChanges(long now) {
+        List<PeerKey> changed = table.takePending();
+        if (changed.isEmpty()) {
+            return;
+        }
         for (Adjacency adj : adjacencies.values()) {
-            List<Packet.RouteEntry> mine = new ArrayList<>(entries.size());
-            for (Packet.RouteEntry e : entries) {
-                if (!e.retraction() && table.splitHorizon(e.source(), adj.key)) {
-                    mine.add(new Packet.RouteEntry(e.source(), e.seqno(), Packet.INFINITY, null));
-                } else {
-                    mine.add(adj.forLink(e));
+            List<Packet.RouteEntry> out = null;
+            for (PeerKey key : changed) {
+                Packet.RouteEntry e = entryFor(adj, table.sources.get(key), now);
+                if (e != null) {
+                    if (out == null) {
+                        out = new ArrayList<>();
+                    }
+                    out.add(e);
                 }
             }
-            for (int i = 0; i < mine.size(); i += Packet.MAX_UPDATE_ENTRIES) {
-                sendControl(adj, new Packet.Update(mine.subList(i, Math.min(mine.size(), i + Packet.MAX_UPDATE_ENTRIES))));
+            if (out != null) {
+                sendEntries(adj, out);
             }
+        }
+    }
+
+    /** What {@code adj} must be told about {@code s} now, or null when nothing significant changed for it. */
+    private Packet.RouteEntry entryFor(Adjacency adj, RouteTable.Source s, long now) {
+        Integer told = adj.told.get(s.key);
+        if (s.nextHop == null || s.nextHop.equals(adj.key)) {
+            return told == null ? null : new Packet.RouteEntry(s.key, told >>> 16, Packet.INFINITY, null);
+        }
+        boolean requested = takeRequest(s, adj.key, now);
+        if (told == null || (told & 0xFFFF) != s.metric || (told >>> 16 != s.seqno && requested)) {
+            return new Packet.RouteEntry(s.key, s.seqno, s.metric, s.signature);
+        }
+        return null;
+    }
+
+    /** Whether {@code neighbour} asked for a seqno of {@code s} that the selected route now satisfies (and forgets it). */
+    private static boolean takeRequest(RouteTable.Source s, PeerKey neighbour, long now) {
+        long[] req = s.requestedBy.get(neighbour);
+        if (req == null) {
+            return false;
+        }
+        if (now > req[1]) {
+            s.requestedBy.remove(neighbour);
+            return false;
+        }
+        if (Seqno.newer((int) req[0], s.seqno)) {
+            return false;
+        }
+        s.requestedBy.remove(neighbour);
+        return true;
+    }
+
+    /** Sends entries to one neighbour, recording what it was told and the feasibility distances. */
+    private void sendEntries(Adjacency adj, List<Packet.RouteEntry> entries) {
+        List<Packet.RouteEntry> mine = new ArrayList<>(entries.size());
+        for (Packet.RouteEntry e : entries) {
+            if (e.retraction()) {
+                adj.told.remove(e.source());
+                mine.add(e);
+            } else {
+                adj.told.put(e.source(), e.seqno() << 16 | e.metric());
+                table.advertised(e.source(), e.seqno(), e.metric());
+                mine.add(adj.forLink(e));
+            }
+        }
+        for (int i = 0; i < mine.size(); i += Packet.MAX_UPDATE_ENTRIES) {
+            sendControl(adj, new Packet.Update(mine.subList(i, Math.min(mine.size(), i + Packet.MAX_UPDATE_ENTRIES))));
         }
     }
 
@@ -447,10 +520,7 @@ public final class Router {
 
     /** Ends a public call: sends triggered updates, then (outermost call only) tells the layer above. */
     private void finish(long now) {
-        List<Packet.RouteEntry> changes = table.takePending();
-        if (!changes.isEmpty()) {
-            broadcast(changes);
-        }
+        flushChanges(now);
         if (!table.newlyReachable.isEmpty()) {
             for (PeerKey key : table.newlyReachable) {
                 deferred.add(() -> events.reachable(key, now));
