@@ -36,6 +36,8 @@ final class RouteTable {
         /** Neighbours that asked (or forwarded a request) for a seqno at least this new: they get the update. */
         final Map<PeerKey, long[]> requestedBy = new java.util.HashMap<>(4);
         long lastSeqnoRequest = Long.MIN_VALUE / 2;
+        /** The current interval between this node's own requests for this source (doubles while starving). */
+        long requestInterval;
         int lastForwardedRequest = -1;
         long lastForwardedAt = Long.MIN_VALUE / 2;
         int verifiedSeqno = -1;

@@ -200,7 +200,8 @@ public final class Router {
             }
         }
         for (PeerKey key : table.starving) {
-            next = Math.min(next, table.sources.get(key).lastSeqnoRequest + config.seqnoRequestIntervalMillis());
+            RouteTable.Source s = table.sources.get(key);
+            next = Math.min(next, s.lastSeqnoRequest + s.requestInterval);
         }
         return Math.max(next, now);
     }
@@ -301,24 +302,30 @@ public final class Router {
         return best;
     }
 
+    /**
+     * Seqno requests of a starving node (only infeasible routes left): to the one neighbour with the best valid
+     * (infeasible) route, which forwards it toward the source; repeated while starving with the interval
+     * doubling up to {@link #MAX_REQUEST_INTERVAL_FACTOR} times the configured one (RFC 8966 3.8.2: requests are
+     * resent a few times, not forever at full rate).
+     */
     private void requestSeqnos(long now) {
         for (PeerKey key : List.copyOf(table.starving)) {
             RouteTable.Source s = table.sources.get(key);
-            if (now - s.lastSeqnoRequest < config.seqnoRequestIntervalMillis()) {
+            if (now - s.lastSeqnoRequest < s.requestInterval) {
                 continue;
             }
             s.lastSeqnoRequest = now;
+            s.requestInterval = Math.min(s.requestInterval * 2, MAX_REQUEST_INTERVAL_FACTOR * config.seqnoRequestIntervalMillis());
             int wanted = s.hasFd ? Seqno.next(s.fdSeqno) : 0;
-            Packet.SeqnoRequest req = new Packet.SeqnoRequest(key, wanted, config.hopLimit());
-            for (Adjacency adj : adjacencies.values()) {
-                Adjacency.Advert a = adj.mirror.get(key);
-                if (a != null && a.valid()) {
-                    sendControl(adj, req);
-                    stats.seqnoRequestsSent++;
-                }
+            Adjacency toward = towardSource(s, null);
+            if (toward != null) {
+                sendControl(toward, new Packet.SeqnoRequest(key, wanted, config.hopLimit()));
+                stats.seqnoRequestsSent++;
             }
         }
     }
+
+    private static final int MAX_REQUEST_INTERVAL_FACTOR = 16;
 
     private void sendDump(Adjacency adj, long now) {
         adj.lastDumpSentAt = now;
@@ -529,6 +536,7 @@ public final class Router {
         }
         for (PeerKey key : table.newlyStarving) {
             RouteTable.Source s = table.sources.get(key);
+            s.requestInterval = config.seqnoRequestIntervalMillis();
             long firstAt = now + config.seqnoRequestDelayMillis() - config.seqnoRequestIntervalMillis();
             s.lastSeqnoRequest = Math.max(s.lastSeqnoRequest, firstAt);
         }
