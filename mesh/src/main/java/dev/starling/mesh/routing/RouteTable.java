@@ -163,6 +163,21 @@ final class RouteTable {
         return Seqno.newer(seqno, s.fdSeqno) || (seqno == s.fdSeqno && metric < s.fdMetric);
     }
 
+    /**
+     * {@link #reselect} after only {@code changed}'s advertisement for {@code source} changed to {@code now}
+     * (null: withdrawn). Skips the scan when it cannot change the selection: there is a selected route, it is
+     * not through {@code changed}, and the new advertisement is unusable or not strictly shorter (ties keep
+     * the current next hop). Same result as {@link #reselect}, less work.
+     */
+    void reselectAfter(PeerKey source, Adjacency changed, Adjacency.Advert now, Collection<Adjacency> adjacencies) {
+        Source s = sources.get(source);
+        if (s != null && s.nextHop != null && !changed.key.equals(s.nextHop)
+                && (now == null || !now.valid() || !feasible(s, now.seqno(), now.metric()) || now.metric() + 1 >= s.metric)) {
+            return;
+        }
+        reselect(source, adjacencies);
+    }
+
     /** Re-selects the route to {@code source} from every neighbour's advertisements. */
     void reselect(PeerKey source, Collection<Adjacency> adjacencies) {
         if (source.equals(self)) {

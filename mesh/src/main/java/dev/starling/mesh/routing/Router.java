@@ -209,28 +209,32 @@ public final class Router {
     // ---- control plane
 
     private void onUpdate(Adjacency adj, Packet.Update update, long now) {
-        List<PeerKey> touched = new ArrayList<>(update.entries().size());
+        java.util.Set<PeerKey> forgotten = java.util.Set.of();
         if (update.reset()) {
-            touched.addAll(adj.mirror.keySet());
+            forgotten = new java.util.HashSet<>(adj.mirror.keySet());
             adj.mirror.clear();
         }
         for (Packet.RouteEntry e : update.entries()) {
+            if (update.reset()) {
+                forgotten.remove(e.source());
+            }
+            Adjacency.Advert a = null;
             if (e.retraction()) {
                 adj.mirror.remove(e.source());
             } else {
-                Adjacency.Advert a = table.judge(adj.key, e);
+                a = table.judge(adj.key, e);
                 if (a == null) {
                     adj.needDump = true;
                     a = new Adjacency.Advert(e.seqno(), e.metric(), null, false);
                 }
                 adj.mirror.put(e.source(), a);
             }
-            touched.add(e.source());
+            table.reselectAfter(e.source(), adj, a, adjacencies.values());
+        }
+        for (PeerKey source : forgotten) {
+            table.reselectAfter(source, adj, null, adjacencies.values());
         }
         adj.mirrorChanged();
-        for (PeerKey source : touched) {
-            table.reselect(source, adjacencies.values());
-        }
         if (adj.needDump && now - adj.lastDumpRequestAt >= config.dumpRequestMinIntervalMillis()) {
             adj.needDump = false;
             adj.lastDumpRequestAt = now;
