@@ -35,6 +35,12 @@ final class Adjacency {
     private long mirrorDigest;
     private boolean mirrorDirty = true;
 
+    /**
+     * What this neighbour was last told, by source (our own entry included): {@code seqno << 16 | metric} of
+     * each finite entry; a retraction removes it. Summaries cover exactly this, so a neighbour need not be told
+     * every change (a seqno alone is not news, RFC 8966 3.7.2) and summaries still match.
+     */
+    final Map<PeerKey, Integer> told = new java.util.HashMap<>();
     /** Per source, the seqno whose signature this neighbour was last sent. */
     final Map<PeerKey, Integer> signatureSent = new java.util.HashMap<>();
     /** The neighbour sent an entry whose signature we lack: ask for a dump. */
@@ -61,6 +67,13 @@ final class Adjacency {
         }
         Integer sent = signatureSent.put(e.source(), e.seqno());
         return sent != null && sent == e.seqno() ? e.withoutSignature() : e;
+    }
+
+    /** The summary this neighbour gets: the count and digest of what it was told. */
+    Packet.Summary summary() {
+        Digest d = new Digest();
+        new TreeMap<>(told).forEach((source, v) -> d.add(source, v >>> 16, v & 0xFFFF));
+        return new Packet.Summary(told.size(), d.value());
     }
 
     long takeHopSeq() {

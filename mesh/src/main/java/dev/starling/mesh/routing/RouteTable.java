@@ -33,14 +33,11 @@ final class RouteTable {
         int seqno;
         int metric;
         byte[] signature;
-        /** What neighbours were last told. */
-        boolean advertised;
-        int advSeqno;
-        int advMetric;
-        byte[] advSignature;
-        /** The next hop when last advertised: split horizon withholds the route from it. */
-        PeerKey advNextHop;
+        /** Neighbours that asked (or forwarded a request) for a seqno at least this new: they get the update. */
+        final Map<PeerKey, long[]> requestedBy = new java.util.HashMap<>(4);
         long lastSeqnoRequest = Long.MIN_VALUE / 2;
+        /** The current interval between this node's own requests for this source (doubles while starving). */
+        long requestInterval;
         int lastForwardedRequest = -1;
         long lastForwardedAt = Long.MIN_VALUE / 2;
         int verifiedSeqno = -1;
@@ -89,14 +86,10 @@ final class RouteTable {
         }
         byte[] sig = e.signature();
         if (sig == null) {
-            Source known = sources.get(source);
-            if (known != null && Seqno.newer(known.verifiedSeqno, e.seqno())) {
-                return new Adjacency.Advert(e.seqno(), e.metric(), null, false); // stale: we only keep the newest signature
-            }
-            if (known == null || known.verifiedSeqno != e.seqno()) {
+            sig = knownSignature(source, e.seqno());
+            if (sig == null) {
                 return null; // we never saw this seqno's signature (a lost frame): the caller asks for a dump
             }
-            sig = known.verifiedSignature;
         }
         if (source.equals(neighbour) && e.metric() != 0) {
             refusal = "neighbour advertises itself at a non-zero metric";
@@ -130,6 +123,18 @@ final class RouteTable {
         }
     };
 
+    /**
+     * The signature of {@code source}'s {@code seqno} if this node verified it (the newest one per source, and
+     * recently verified older ones: neighbours may advertise an older seqno than ours without its signature).
+     */
+    private byte[] knownSignature(PeerKey source, int seqno) {
+        Source s = sources.get(source);
+        if (s != null && s.verifiedSeqno == seqno) {
+            return s.verifiedSignature;
+        }
+        return verifiedRecently.get(new Signed(source, seqno));
+    }
+
     private boolean verified(PeerKey source, int seqno, byte[] sig) {
         Source s = sources.get(source);
         if (s != null && s.verifiedSeqno == seqno && java.util.Arrays.equals(s.verifiedSignature, sig)) {
@@ -156,6 +161,21 @@ final class RouteTable {
             return true;
         }
         return Seqno.newer(seqno, s.fdSeqno) || (seqno == s.fdSeqno && metric < s.fdMetric);
+    }
+
+    /**
+     * {@link #reselect} after only {@code changed}'s advertisement for {@code source} changed to {@code now}
+     * (null: withdrawn). Skips the scan when it cannot change the selection: there is a selected route, it is
+     * not through {@code changed}, and the new advertisement is unusable or not strictly shorter (ties keep
+     * the current next hop). Same result as {@link #reselect}, less work.
+     */
+    void reselectAfter(PeerKey source, Adjacency changed, Adjacency.Advert now, Collection<Adjacency> adjacencies) {
+        Source s = sources.get(source);
+        if (s != null && s.nextHop != null && !changed.key.equals(s.nextHop)
+                && (now == null || !now.valid() || !feasible(s, now.seqno(), now.metric()) || now.metric() + 1 >= s.metric)) {
+            return;
+        }
+        reselect(source, adjacencies);
     }
 
     /** Re-selects the route to {@code source} from every neighbour's advertisements. */
@@ -186,6 +206,8 @@ final class RouteTable {
             }
         }
         PeerKey previous = s.nextHop;
+        int previousSeqno = s.seqno;
+        int previousMetric = s.metric;
         if (best != null) {
             s.nextHop = best.key;
             s.seqno = bestAdvert.seqno();
@@ -195,12 +217,12 @@ final class RouteTable {
             if (!best.key.equals(previous)) {
                 newlyReachable.add(source); // appeared, or moved: held messages may go now
             }
-            if (!s.advertised || s.advSeqno != s.seqno || s.advMetric != s.metric || !best.key.equals(s.advNextHop)) {
+            if (!best.key.equals(previous) || previousSeqno != s.seqno || previousMetric != s.metric) {
                 pending.add(source);
             }
         } else {
             s.nextHop = null;
-            if (s.advertised) {
+            if (previous != null) {
                 pending.add(source);
             }
             if (infeasibleSeen) {
@@ -221,33 +243,30 @@ final class RouteTable {
         return candidate.equals(current) || candidate.compareTo(incumbent) < 0;
     }
 
-    /** Entries for every pending change; records them as advertised and updates feasibility distances. */
-    List<Packet.RouteEntry> takePending() {
-        List<Packet.RouteEntry> entries = new ArrayList<>(pending.size());
-        for (PeerKey key : pending) {
-            Source s = sources.get(key);
-            if (s.nextHop != null) {
-                entries.add(new Packet.RouteEntry(key, s.seqno, s.metric, s.signature));
-                s.advertised = true;
-                s.advSeqno = s.seqno;
-                s.advMetric = s.metric;
-                s.advSignature = s.signature;
-                s.advNextHop = s.nextHop;
-                if (!s.hasFd || Seqno.newer(s.seqno, s.fdSeqno)) {
-                    s.hasFd = true;
-                    s.fdSeqno = s.seqno;
-                    s.fdMetric = s.metric;
-                } else if (s.seqno == s.fdSeqno && s.metric < s.fdMetric) {
-                    s.fdMetric = s.metric;
-                }
-            } else if (s.advertised) {
-                entries.add(new Packet.RouteEntry(key, s.advSeqno, Packet.INFINITY, null));
-                s.advertised = false;
-                s.advNextHop = null;
-            }
-        }
+    /** The sources whose selected route changed since the last call (the router decides who is told what). */
+    List<PeerKey> takePending() {
+        List<PeerKey> out = new ArrayList<>(pending);
         pending.clear();
-        return entries;
+        return out;
+    }
+
+    /**
+     * Records that a finite route (seqno, metric) to {@code source} was advertised to some neighbour: the
+     * feasibility distance only ever improves (RFC 8966 3.5.1), so it stays at least as good as anything any
+     * neighbour was told, whichever neighbours were told.
+     */
+    void advertised(PeerKey source, int seqno, int metric) {
+        Source s = sources.get(source);
+        if (s == null) {
+            return; // our own entry
+        }
+        if (!s.hasFd || Seqno.newer(seqno, s.fdSeqno)) {
+            s.hasFd = true;
+            s.fdSeqno = seqno;
+            s.fdMetric = metric;
+        } else if (seqno == s.fdSeqno && metric < s.fdMetric) {
+            s.fdMetric = metric;
+        }
     }
 
     Packet.RouteEntry ownEntry() {
@@ -282,9 +301,9 @@ final class RouteTable {
     }
 
     /**
-     * Everything this node advertises to {@code neighbour}, in key order: its own entry and every selected
-     * route except those through that neighbour (split horizon: a route is not offered back to the node it
-     * goes through, which spares most seqno requests after a link loss).
+     * Everything this node advertises to {@code neighbour} in a full dump, in key order: its own entry and every
+     * selected route except those through that neighbour (split horizon: a route is not offered back to the
+     * node it goes through, which spares most seqno requests after a link loss).
      */
     List<Packet.RouteEntry> dump(PeerKey neighbour) {
         List<Packet.RouteEntry> all = new ArrayList<>(sources.size() + 1);
@@ -294,29 +313,13 @@ final class RouteTable {
                 all.add(ownEntry());
                 ownDone = true;
             }
-            if (s.advertised && !neighbour.equals(s.advNextHop)) {
-                all.add(new Packet.RouteEntry(s.key, s.advSeqno, s.advMetric, s.advSignature));
+            if (s.nextHop != null && !neighbour.equals(s.nextHop)) {
+                all.add(new Packet.RouteEntry(s.key, s.seqno, s.metric, s.signature));
             }
         }
         if (!ownDone) {
             all.add(ownEntry());
         }
         return all;
-    }
-
-    /** Whether split horizon withholds the (finite) route to {@code source} from {@code neighbour}. */
-    boolean splitHorizon(PeerKey source, PeerKey neighbour) {
-        Source s = sources.get(source);
-        return s != null && neighbour.equals(s.advNextHop);
-    }
-
-    /** The summary {@code neighbour} gets: the count and digest of {@link #dump} for it. */
-    Packet.Summary summary(PeerKey neighbour) {
-        Adjacency.Digest d = new Adjacency.Digest();
-        List<Packet.RouteEntry> all = dump(neighbour);
-        for (Packet.RouteEntry e : all) {
-            d.add(e.source(), e.seqno(), e.metric());
-        }
-        return new Packet.Summary(all.size(), d.value());
     }
 }

@@ -29,6 +29,7 @@ public final class Router {
     private final RouteTable table;
     private final Map<PeerKey, Adjacency> adjacencies = new HashMap<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private final Advertiser advertiser;
     private int depth;
 
     /**
@@ -40,6 +41,7 @@ public final class Router {
         this.config = config;
         this.events = events;
         this.table = new RouteTable(auth, config, stats, initialSeqno);
+        this.advertiser = new Advertiser(self, config, stats, table, adjacencies);
     }
 
     public PeerKey self() {
@@ -94,7 +96,7 @@ public final class Router {
             Adjacency adj = new Adjacency(neighbour);
             adjacencies.put(adj.key, adj);
             adj.nextSummaryAt = now + config.summaryIntervalMillis();
-            sendDump(adj, now);
+            advertiser.sendDump(adj, now);
         } finally {
             finish(now);
         }
@@ -155,10 +157,10 @@ public final class Router {
                 case Packet.Summary s -> onSummary(adj, s, now);
                 case Packet.DumpRequest d -> {
                     if (now - adj.lastDumpSentAt >= config.dumpRequestMinIntervalMillis()) {
-                        sendDump(adj, now);
+                        advertiser.sendDump(adj, now);
                     }
                 }
-                case Packet.SeqnoRequest r -> onSeqnoRequest(adj, r, now);
+                case Packet.SeqnoRequest r -> advertiser.onSeqnoRequest(adj, r, now);
                 case Packet.Data d -> onData(adj, d, now);
                 case Packet.Ack a -> {
                     Adjacency.InFlight f = adj.inFlight.remove(a.hopSeq());
@@ -180,11 +182,11 @@ public final class Router {
             for (Adjacency adj : List.copyOf(adjacencies.values())) {
                 retransmit(adj, now);
                 if (now >= adj.nextSummaryAt) {
-                    sendControl(adj, table.summary(adj.key));
+                    advertiser.sendControl(adj, adj.summary());
                     adj.nextSummaryAt = now + config.summaryIntervalMillis();
                 }
             }
-            requestSeqnos(now);
+            advertiser.requestSeqnos(now);
         } finally {
             finish(now);
         }
@@ -200,7 +202,8 @@ public final class Router {
             }
         }
         for (PeerKey key : table.starving) {
-            next = Math.min(next, table.sources.get(key).lastSeqnoRequest + config.seqnoRequestIntervalMillis());
+            RouteTable.Source s = table.sources.get(key);
+            next = Math.min(next, s.lastSeqnoRequest + s.requestInterval);
         }
         return Math.max(next, now);
     }
@@ -208,32 +211,36 @@ public final class Router {
     // ---- control plane
 
     private void onUpdate(Adjacency adj, Packet.Update update, long now) {
-        List<PeerKey> touched = new ArrayList<>(update.entries().size());
+        java.util.Set<PeerKey> forgotten = java.util.Set.of();
         if (update.reset()) {
-            touched.addAll(adj.mirror.keySet());
+            forgotten = new java.util.HashSet<>(adj.mirror.keySet());
             adj.mirror.clear();
         }
         for (Packet.RouteEntry e : update.entries()) {
+            if (update.reset()) {
+                forgotten.remove(e.source());
+            }
+            Adjacency.Advert a = null;
             if (e.retraction()) {
                 adj.mirror.remove(e.source());
             } else {
-                Adjacency.Advert a = table.judge(adj.key, e);
+                a = table.judge(adj.key, e);
                 if (a == null) {
                     adj.needDump = true;
                     a = new Adjacency.Advert(e.seqno(), e.metric(), null, false);
                 }
                 adj.mirror.put(e.source(), a);
             }
-            touched.add(e.source());
+            table.reselectAfter(e.source(), adj, a, adjacencies.values());
+        }
+        for (PeerKey source : forgotten) {
+            table.reselectAfter(source, adj, null, adjacencies.values());
         }
         adj.mirrorChanged();
-        for (PeerKey source : touched) {
-            table.reselect(source, adjacencies.values());
-        }
         if (adj.needDump && now - adj.lastDumpRequestAt >= config.dumpRequestMinIntervalMillis()) {
             adj.needDump = false;
             adj.lastDumpRequestAt = now;
-            sendControl(adj, new Packet.DumpRequest());
+            advertiser.sendControl(adj, new Packet.DumpRequest());
         }
     }
 
@@ -241,109 +248,10 @@ public final class Router {
         if ((s.count() != adj.mirror.size() || s.digest() != adj.mirrorDigest())
                 && now - adj.lastDumpRequestAt >= config.dumpRequestMinIntervalMillis()) {
             adj.lastDumpRequestAt = now;
-            sendControl(adj, new Packet.DumpRequest());
+            advertiser.sendControl(adj, new Packet.DumpRequest());
         }
     }
 
-    private void onSeqnoRequest(Adjacency from, Packet.SeqnoRequest r, long now) {
-        if (r.source().equals(self)) {
-            if (table.bumpOwnSeqno(r.seqno(), now)) {
-                broadcast(List.of(table.ownEntry()));
-            } else {
-                sendControl(from, new Packet.Update(List.of(from.forLink(table.ownEntry()))));
-            }
-            return;
-        }
-        RouteTable.Source s = table.sources.get(r.source());
-        if (s == null) {
-            return;
-        }
-        if (s.nextHop != null && !Seqno.newer(r.seqno(), s.seqno)) {
-            sendControl(from, new Packet.Update(List.of(from.forLink(new Packet.RouteEntry(s.key, s.seqno, s.metric, s.signature)))));
-            return;
-        }
-        if (r.hopCount() <= 1 || (s.lastForwardedRequest == r.seqno()
-                && now - s.lastForwardedAt < config.seqnoRequestIntervalMillis())) {
-            return;
-        }
-        Adjacency toward = towardSource(s, from.key);
-        if (toward != null) {
-            s.lastForwardedRequest = r.seqno();
-            s.lastForwardedAt = now;
-            sendControl(toward, new Packet.SeqnoRequest(r.source(), r.seqno(), r.hopCount() - 1));
-        }
-    }
-
-    /** The selected next hop, else the neighbour with the best (even infeasible) valid route, never {@code not}. */
-    private Adjacency towardSource(RouteTable.Source s, PeerKey not) {
-        if (s.nextHop != null && !s.nextHop.equals(not)) {
-            return adjacencies.get(s.nextHop);
-        }
-        Adjacency best = null;
-        int bestMetric = Integer.MAX_VALUE;
-        for (Adjacency adj : adjacencies.values()) {
-            Adjacency.Advert a = adj.mirror.get(s.key);
-            if (!adj.key.equals(not) && a != null && a.valid() && a.metric() < bestMetric) {
-                best = adj;
-                bestMetric = a.metric();
-            }
-        }
-        return best;
-    }
-
-    private void requestSeqnos(long now) {
-        for (PeerKey key : List.copyOf(table.starving)) {
-            RouteTable.Source s = table.sources.get(key);
-            if (now - s.lastSeqnoRequest < config.seqnoRequestIntervalMillis()) {
-                continue;
-            }
-            s.lastSeqnoRequest = now;
-            int wanted = s.hasFd ? Seqno.next(s.fdSeqno) : 0;
-            Packet.SeqnoRequest req = new Packet.SeqnoRequest(key, wanted, config.hopLimit());
-            for (Adjacency adj : adjacencies.values()) {
-                Adjacency.Advert a = adj.mirror.get(key);
-                if (a != null && a.valid()) {
-                    sendControl(adj, req);
-                    stats.seqnoRequestsSent++;
-                }
-            }
-        }
-    }
-
-    private void sendDump(Adjacency adj, long now) {
-        adj.lastDumpSentAt = now;
-        List<Packet.RouteEntry> all = table.dump(adj.key);
-        adj.signatureSent.clear();
-        for (Packet.RouteEntry e : all) {
-            adj.signatureSent.put(e.source(), e.seqno());
-        }
-        for (int i = 0; i < all.size(); i += Packet.MAX_UPDATE_ENTRIES) {
-            sendControl(adj, new Packet.Update(i == 0, all.subList(i, Math.min(all.size(), i + Packet.MAX_UPDATE_ENTRIES))));
-        }
-    }
-
-    private void broadcast(List<Packet.RouteEntry> entries) {
-        for (Adjacency adj : adjacencies.values()) {
-            List<Packet.RouteEntry> mine = new ArrayList<>(entries.size());
-            for (Packet.RouteEntry e : entries) {
-                if (!e.retraction() && table.splitHorizon(e.source(), adj.key)) {
-                    mine.add(new Packet.RouteEntry(e.source(), e.seqno(), Packet.INFINITY, null));
-                } else {
-                    mine.add(adj.forLink(e));
-                }
-            }
-            for (int i = 0; i < mine.size(); i += Packet.MAX_UPDATE_ENTRIES) {
-                sendControl(adj, new Packet.Update(mine.subList(i, Math.min(mine.size(), i + Packet.MAX_UPDATE_ENTRIES))));
-            }
-        }
-    }
-
-    private void sendControl(Adjacency adj, Packet p) {
-        byte[] frame = PacketCodec.encode(p);
-        stats.controlFramesSent++;
-        stats.controlBytesSent += frame.length;
-        adj.link.send(frame);
-    }
 
     private void dropAdjacency(PeerKey key, long now) {
         Adjacency adj = adjacencies.remove(key);
@@ -379,7 +287,7 @@ public final class Router {
     }
 
     private void onData(Adjacency adj, Packet.Data d, long now) {
-        sendControl(adj, new Packet.Ack(d.hopSeq()));
+        advertiser.sendControl(adj, new Packet.Ack(d.hopSeq()));
         if (!adj.firstSight(d.hopSeq())) {
             stats.duplicateData++;
             return;
@@ -447,10 +355,7 @@ public final class Router {
 
     /** Ends a public call: sends triggered updates, then (outermost call only) tells the layer above. */
     private void finish(long now) {
-        List<Packet.RouteEntry> changes = table.takePending();
-        if (!changes.isEmpty()) {
-            broadcast(changes);
-        }
+        advertiser.flushChanges(now);
         if (!table.newlyReachable.isEmpty()) {
             for (PeerKey key : table.newlyReachable) {
                 deferred.add(() -> events.reachable(key, now));
@@ -459,6 +364,7 @@ public final class Router {
         }
         for (PeerKey key : table.newlyStarving) {
             RouteTable.Source s = table.sources.get(key);
+            s.requestInterval = config.seqnoRequestIntervalMillis();
             long firstAt = now + config.seqnoRequestDelayMillis() - config.seqnoRequestIntervalMillis();
             s.lastSeqnoRequest = Math.max(s.lastSeqnoRequest, firstAt);
         }

@@ -7,7 +7,8 @@ import java.util.Map;
  * Prints the simulation table for BENCHMARKS.md. Arguments: seed, then node counts (default: 1, then 50 100
  * 200). System properties: {@code mesh.sim.fanout} (UNICAST or RELAY_TREE; default both) and
  * {@code mesh.sim.trafficSeconds} (default: {@link ScenarioConfig#standard}'s 300 s; the drain and idle
- * phases are shortened to the same length when it is lower than theirs). See the mesh README for the command.
+ * phases are shortened to the same length when it is lower than theirs, unless {@code mesh.sim.drainSeconds} /
+ * {@code mesh.sim.idleSeconds} set them). See the mesh README for the command.
  */
 public final class MeshSimulation {
     private MeshSimulation() {}
@@ -32,7 +33,8 @@ public final class MeshSimulation {
                     c = new ScenarioConfig(c.seed(), c.nodes(), c.meanDegree(), c.speedMin(), c.speedMax(),
                             c.pauseMaxMillis(), c.churnFraction(), c.meanOnMillis(), c.meanOffMillis(), c.link(),
                             c.rooms(), c.membersPerRoom(), c.meanMessageIntervalMillis(), c.warmupMillis(), t,
-                            Math.min(c.drainMillis(), t), Math.min(c.idleMillis(), t), c.fanout());
+                            Long.getLong("mesh.sim.drainSeconds", Math.min(c.drainMillis(), t) / 1000) * 1000,
+                            Long.getLong("mesh.sim.idleSeconds", Math.min(c.idleMillis(), t) / 1000) * 1000, c.fanout());
                 }
                 System.out.println(row(Scenario.run(c)));
             }
