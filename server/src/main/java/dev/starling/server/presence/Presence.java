@@ -51,6 +51,9 @@ public final class Presence {
 
         /** The users joined to a room {@code user} is joined to, {@code user} included if joined anywhere. */
         Set<UserId> usersSharingRoomWith(UserId user);
+
+        /** The users joined to the room now. */
+        Set<UserId> joinedMembers(RoomId roomId);
     }
 
     /** Told of every change a client would see (federation sends local users' changes as m.presence EDUs). */

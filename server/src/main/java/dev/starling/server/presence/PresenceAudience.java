@@ -26,4 +26,9 @@ public final class PresenceAudience implements Presence.Audience {
     public Set<UserId> usersSharingRoomWith(UserId user) {
         return members.usersSharingRoomWith(user);
     }
+
+    @Override
+    public Set<UserId> joinedMembers(RoomId roomId) {
+        return members.joinedMembers(roomId);
+    }
 }

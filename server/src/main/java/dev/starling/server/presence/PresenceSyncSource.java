@@ -20,7 +20,9 @@ import java.util.Set;
  * token's ephemeral position; on an initial sync, or with a token ahead of the current position (from before a
  * restart), every such user who is not offline. The filter's {@code presence} part applies: {@code types} /
  * {@code not_types}, {@code senders} / {@code not_senders} and {@code limit} (the most recent changes are kept).
- * The room-sharing read happens only when some presence changed.
+ * On an incremental sync, a join in a room of the answer also brings the current presence of the user who joined
+ * and, when that is the syncing user, of the room's members (as Synapse: a new room peer is shown at once, not
+ * at their next change). The room-sharing read happens only when some presence changed.
  */
 public final class PresenceSyncSource implements SyncSource {
     static final String TYPE = "m.presence";
@@ -46,6 +48,8 @@ public final class PresenceSyncSource implements SyncSource {
                 presence.changedBetween(everything ? 0 : since, request.upTo().ephemeral()));
         if (everything) {
             changed.removeIf(p -> p.state() == PresenceState.OFFLINE);
+        } else {
+            changed.addAll(newPeers(request, response, changed));
         }
         changed.removeIf(p -> !senderAllowed(filter, p.user()));
         if (changed.isEmpty()) {
@@ -70,6 +74,51 @@ public final class PresenceSyncSource implements SyncSource {
             event.set("content", p.content(now));
         }
         return true;
+    }
+
+    /**
+     * The current presence (not offline, not already in {@code changed}) of the users whose join is in a joined
+     * room's timeline or state in this answer, and of every member of a room the syncing user joined in it.
+     */
+    private List<UserPresence> newPeers(SyncRequest request, SyncResponse response, List<UserPresence> changed) {
+        JsonNode joined = response.body().path("rooms").path("join");
+        if (!joined.isObject() || joined.isEmpty()) {
+            return List.of();
+        }
+        Set<UserId> peers = new java.util.LinkedHashSet<>();
+        for (var room : joined.properties()) {
+            for (String section : List.of("timeline", "state")) {
+                for (JsonNode event : room.getValue().path(section).path("events")) {
+                    if (!event.path("type").asText().equals("m.room.member")
+                            || !event.path("content").path("membership").asText().equals("join")
+                            || event.path("unsigned").path("prev_content").path("membership").asText().equals("join")) {
+                        continue; // not a join, or a profile change of a member
+                    }
+                    String target = event.path("state_key").asText();
+                    if (target.equals(request.user().value())) {
+                        presence.audience().joinedMembers(dev.starling.protocol.id.RoomId.parse(room.getKey()))
+                                .forEach(peers::add);
+                    } else {
+                        try {
+                            peers.add(UserId.parse(target));
+                        } catch (dev.starling.protocol.id.InvalidIdentifierException e) {
+                            // not a user: nothing to show
+                        }
+                    }
+                }
+            }
+        }
+        Set<UserId> already = new java.util.HashSet<>();
+        changed.forEach(p -> already.add(p.user()));
+        List<UserPresence> added = new ArrayList<>();
+        for (UserId peer : peers) {
+            UserPresence current = presence.get(peer);
+            if (!already.contains(peer) && current.state() != PresenceState.OFFLINE
+                    && current.position() <= request.upTo().ephemeral()) {
+                added.add(current);
+            }
+        }
+        return added;
     }
 
     /** {@code senders} (absent: everyone) and {@code not_senders} of an EventFilter: exact user IDs. */

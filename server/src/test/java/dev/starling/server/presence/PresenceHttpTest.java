@@ -148,6 +148,28 @@ class PresenceHttpTest {
     }
 
     @OnEveryDatabase
+    void aNewRoomPeersPresenceIsShownWithTheJoinNotAtTheirNextChange(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = RoomClient.register(server, "alice");
+            String carol = RoomClient.register(server, "carol");
+            String roomId = RoomClient.createRoom(server, alice, "{\"preset\":\"public_chat\"}");
+            assertThat(put(server, alice, ALICE, "{\"presence\":\"online\",\"status_msg\":\"hi\"}").status())
+                    .isEqualTo(200);
+            JsonNode carolStart = sync(server, carol, ""); // carol comes online, sharing no room with alice
+            assertThat(senders(carolStart)).containsExactly(CAROL);
+            JsonNode aliceStart = sync(server, alice, "?" + QUIET);
+            assertThat(senders(aliceStart)).containsExactly(ALICE);
+
+            assertThat(RoomClient.membership(server, carol, roomId, "join", null).status()).isEqualTo(200);
+            JsonNode carolJoined = sync(server, carol, since(carolStart) + "&" + QUIET);
+            assertThat(carolJoined.path("rooms").path("join").has(roomId)).isTrue();
+            assertThat(of(carolJoined, ALICE).path("status_msg").asText()).isEqualTo("hi");
+            JsonNode aliceSees = sync(server, alice, since(aliceStart) + "&" + QUIET);
+            assertThat(senders(aliceSees)).containsExactly(CAROL);
+        }
+    }
+
+    @OnEveryDatabase
     void setPresenceOfSyncDecidesWhetherTheSyncingUserIsOnline(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             SideChannels.Pair p = SideChannels.pair(server, "public_chat");

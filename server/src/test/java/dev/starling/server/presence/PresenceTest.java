@@ -70,6 +70,11 @@ class PresenceTest {
             public Set<UserId> usersSharingRoomWith(UserId user) {
                 return Set.of(ALICE, RITA);
             }
+
+            @Override
+            public Set<UserId> joinedMembers(RoomId roomId) {
+                return Set.of(ALICE, RITA);
+            }
         });
         presence.listen((changed, now) -> told.add(changed));
         return presence;
