@@ -69,8 +69,8 @@ public final class ClientServerRoutes {
                         .rateLimited(RateLimit.LOGIN),
                 // rooms: creation, events, state
                 Route.post("/_matrix/client/v3/createRoom", a.rooms()::createRoom),
-                Route.put("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}", a.rooms()::send)
-                        .rateLimited(RateLimit.MESSAGES),
+                Route.put("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}",
+                        a.presence().activity(a.rooms()::send)).rateLimited(RateLimit.MESSAGES),
                 Route.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", a.rooms()::putState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", a.rooms()::getState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state", a.rooms()::allState),

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Every user's presence (Client-Server API § Presence), in memory only: a restart forgets it and users come back
  * online as they sync, as Synapse's in-memory presence does between its periodic saves. Local users are online
  * while one of their clients syncs (unless it syncs with {@code set_presence=offline}), {@code unavailable} when
- * their last activity (setting themselves online, coming online by syncing) is older than {@link #IDLE_TIMEOUT},
+ * their last activity (setting themselves online, coming online by syncing, sending an event) is older than {@link #IDLE_TIMEOUT},
  * and offline {@link #SYNC_TIMEOUT} after their last sync ended. Remote users' presence comes from their servers'
  * {@code m.presence} EDUs and turns offline when not renewed for {@link #REMOTE_TIMEOUT}; at most
  * {@link #MAX_REMOTE_USERS} remote users are kept.
@@ -144,6 +144,27 @@ public final class Presence {
                 entry.lastActiveTs = now;
             }
             changed = apply(user, entry, state, statusMsg, active);
+            schedule(user, entry, now);
+        }
+        announce(changed);
+    }
+
+    /**
+     * A local user did something pro-active (sent an event: spec § Last active ago): the last activity is now,
+     * an unavailable user is online again (spec § Idle timeout), an offline one stays offline (as Synapse).
+     */
+    public void active(UserId user) {
+        if (!enabled) {
+            return;
+        }
+        UserPresence changed;
+        synchronized (this) {
+            long now = clock.millis();
+            Entry entry = entries.computeIfAbsent(user, u -> new Entry());
+            entry.lastActiveTs = now;
+            entry.lastSeenTs = now;
+            PresenceState state = entry.state == PresenceState.UNAVAILABLE ? PresenceState.ONLINE : entry.state;
+            changed = apply(user, entry, state, entry.statusMsg, state == PresenceState.ONLINE);
             schedule(user, entry, now);
         }
         announce(changed);

@@ -84,6 +84,18 @@ public final class PresenceApi {
     }
 
     /**
+     * Wraps a route whose success is a pro-active event of the user (sending an event into a room): counts it as
+     * activity ({@link Presence#active}) once it succeeded.
+     */
+    public MatrixHandler activity(MatrixHandler handler) {
+        return request -> {
+            MatrixResponse response = handler.handle(request);
+            presence.active(request.requireDevice().userId());
+            return response;
+        };
+    }
+
+    /**
      * Wraps GET /sync: reads {@code set_presence} ({@code online} when absent; 400 M_INVALID_PARAM when not one of
      * online, unavailable, offline) and marks the user syncing while {@code sync} runs.
      */

@@ -89,6 +89,22 @@ class PresenceHttpTest {
     }
 
     @OnEveryDatabase
+    void sendingAMessageBringsAnIdleUserBackOnline(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            SideChannels.Pair p = SideChannels.pair(server, "public_chat");
+            assertThat(put(server, p.alice(), ALICE, "{\"presence\":\"unavailable\"}").status()).isEqualTo(200);
+            JsonNode bobStart = sync(server, p.bob(), "?" + QUIET);
+            assertThat(of(bobStart, ALICE).path("presence").asText()).isEqualTo("unavailable");
+            SideChannels.message(server, p.alice(), p.roomId(), "t1", "back");
+            Reply back = get(server, p.bob(), ALICE);
+            assertThat(back.json().path("presence").asText()).isEqualTo("online");
+            assertThat(back.json().path("currently_active").asBoolean()).isTrue();
+            assertThat(of(sync(server, p.bob(), since(bobStart) + "&" + QUIET), ALICE).path("presence").asText())
+                    .isEqualTo("online");
+        }
+    }
+
+    @OnEveryDatabase
     void badRequestsAreRefusedAndStoreNothing(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
             SideChannels.Pair p = SideChannels.pair(server, "public_chat");

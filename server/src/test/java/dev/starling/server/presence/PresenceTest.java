@@ -146,6 +146,20 @@ class PresenceTest {
     }
 
     @Test
+    void sendingAnEventBringsAnIdleUserBackOnlineButNotAnOfflineOne() {
+        Presence presence = presence(true);
+        presence.active(ALICE);
+        assertThat(presence.get(ALICE).state()).isEqualTo(PresenceState.OFFLINE);
+        assertThat(presence.get(ALICE).lastActiveTs()).isEqualTo(clock.millis());
+        presence.set(ALICE, PresenceState.UNAVAILABLE, Optional.empty());
+        clock.advance(Duration.ofSeconds(5));
+        presence.active(ALICE);
+        assertThat(presence.get(ALICE).state()).isEqualTo(PresenceState.ONLINE);
+        assertThat(presence.get(ALICE).currentlyActive()).isTrue();
+        assertThat(presence.get(ALICE).lastActiveTs()).isEqualTo(clock.millis());
+    }
+
+    @Test
     void remoteUsersTurnOfflineWhenTheirServerStopsRenewing() {
         Presence presence = presence(true);
         assertThat(presence.remote(RITA, PresenceState.ONLINE, Optional.of("hi"), 5_000, true)).isTrue();
