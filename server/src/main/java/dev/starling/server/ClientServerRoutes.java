@@ -24,6 +24,7 @@ import dev.starling.server.rooms.RedactionsApi;
 import dev.starling.server.rooms.RelationsApi;
 import dev.starling.server.rooms.RoomsApi;
 import dev.starling.server.sync.SyncApi;
+import dev.starling.server.presence.PresenceApi;
 import dev.starling.server.todevice.ToDeviceApi;
 import dev.starling.server.typing.TypingApi;
 import dev.starling.server.users.AccountsApi;
@@ -42,7 +43,7 @@ public final class ClientServerRoutes {
             MediaApi media, KeysApi keys, CrossSigningApi crossSigning, ToDeviceApi toDevice, DevicesApi devices,
             BackupApi backup, TypingApi typing, ReceiptsApi receipts, AccountDataApi accountData,
             PushRulesApi pushRules, FiltersApi filters, RedactionsApi redactions, ContextApi context,
-            RelationsApi relations) {}
+            RelationsApi relations, PresenceApi presence) {}
 
     public static Router router(Apis a) {
         String pushRule = "/_matrix/client/v3/pushrules/global/{kind}/{ruleId}";
@@ -68,8 +69,8 @@ public final class ClientServerRoutes {
                         .rateLimited(RateLimit.LOGIN),
                 // rooms: creation, events, state
                 Route.post("/_matrix/client/v3/createRoom", a.rooms()::createRoom),
-                Route.put("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}", a.rooms()::send)
-                        .rateLimited(RateLimit.MESSAGES),
+                Route.put("/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}",
+                        a.presence().activity(a.rooms()::send)).rateLimited(RateLimit.MESSAGES),
                 Route.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", a.rooms()::putState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey?}", a.rooms()::getState),
                 Route.get("/_matrix/client/v3/rooms/{roomId}/state", a.rooms()::allState),
@@ -84,7 +85,7 @@ public final class ClientServerRoutes {
                         a.relations()::relations),
                 Route.get("/_matrix/client/v1/rooms/{roomId}/threads", a.relations()::threads),
                 // sync
-                Route.get("/_matrix/client/v3/sync", a.sync()::sync),
+                Route.get("/_matrix/client/v3/sync", a.presence().syncing(a.sync()::sync)),
                 // rooms: membership
                 Route.post("/_matrix/client/v3/rooms/{roomId}/join", a.membership()::join).rateLimited(RateLimit.JOINS),
                 Route.post("/_matrix/client/v3/join/{roomIdOrAlias}", a.membership()::joinByIdOrAlias)
@@ -167,6 +168,9 @@ public final class ClientServerRoutes {
                 Route.put("/_matrix/client/v3/rooms/{roomId}/typing/{userId}", a.typing()::setTyping),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}", a.receipts()::receipt),
                 Route.post("/_matrix/client/v3/rooms/{roomId}/read_markers", a.receipts()::readMarkers),
+                // presence
+                Route.put("/_matrix/client/v3/presence/{userId}/status", a.presence()::setStatus),
+                Route.get("/_matrix/client/v3/presence/{userId}/status", a.presence()::getStatus),
                 // account data, room tags
                 Route.put("/_matrix/client/v3/user/{userId}/account_data/{type}", a.accountData()::putGlobal),
                 Route.get("/_matrix/client/v3/user/{userId}/account_data/{type}", a.accountData()::getGlobal),

@@ -68,6 +68,10 @@ import dev.starling.server.receipts.ReceiptsApi;
 import dev.starling.server.receipts.ReceiptsSyncSource;
 import dev.starling.server.rooms.RoomEvents;
 import dev.starling.server.typing.Typing;
+import dev.starling.server.presence.Presence;
+import dev.starling.server.presence.PresenceApi;
+import dev.starling.server.presence.PresenceAudience;
+import dev.starling.server.presence.PresenceSyncSource;
 import dev.starling.server.typing.TypingApi;
 import dev.starling.server.typing.TypingSyncSource;
 import java.io.IOException;
@@ -222,12 +226,17 @@ public final class HomeServer implements AutoCloseable {
             RoomEvents roomEvents = new RoomEvents(database);
             Typing typing = new Typing(ephemeral, notifier);
             typing.listen(outboundEdus);
+            Presence presence = new Presence(config.serverName(), config.presence().enabled(), clock, ephemeral, notifier,
+                    new PresenceAudience(rooms.stream(), new RoomMembers(database)));
+            presence.listen(outboundEdus);
             InboundEdus inboundEdus = edusOverride != null ? edusOverride
-                    : new InboundEduHandlers(config.serverName(), database, typing, notifier, deviceLists, clock);
+                    : new InboundEduHandlers(config.serverName(), database, typing, notifier, deviceLists, clock,
+                            presence);
             PushRules pushRules = new PushRules(database, notifier);
             FiltersApi filters = new FiltersApi(database);
             List<SyncSource> sources = List.of(new ToDeviceSyncSource(database),
                     new KeysSyncSource(database, deviceLists), new TypingSyncSource(typing),
+                    new PresenceSyncSource(presence),
                     new ReceiptsSyncSource(database),
                     new AccountDataSyncSource(database), new PushRulesSyncSource(database, pushRules),
                     // last: it counts the unread notifications of the rooms the others put in the answer
@@ -255,7 +264,8 @@ public final class HomeServer implements AutoCloseable {
                             new ReceiptsApi(database, roomEvents, notifier, clock),
                             new AccountDataApi(database, notifier, pushRules::accountData),
                             new PushRulesApi(pushRules), filters, rooms.redactionsApi(), rooms.contextApi(),
-                            rooms.relationsApi())).plus(FederationRoutes.routes(
+                            rooms.relationsApi(), new PresenceApi(config.serverName(), presence, userStore::exists)))
+                            .plus(FederationRoutes.routes(
                             new FederationRoutes.Apis(federation.api(), federation.keyServerApi(),
                             new MembershipServingApi(config.serverName(), rooms.resident(), federation.keyRing()))))
                             .plus(FederationRoutes.queryRoutes(new QueryApi(config.serverName(), database, profiles,

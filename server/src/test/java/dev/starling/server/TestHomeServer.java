@@ -67,8 +67,19 @@ public final class TestHomeServer implements AutoCloseable {
         return start(backend, openRegistration, tokens, maxUploadSize, ServerConfig.Metrics.disabled());
     }
 
+    /** An open-registration server whose configuration {@code adjust} changes (e.g. presence off). */
+    public static TestHomeServer start(Backend backend, java.util.function.UnaryOperator<ServerConfig> adjust) {
+        return start(backend, true, List.of(), ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(),
+                adjust);
+    }
+
     private static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
             long maxUploadSize, ServerConfig.Metrics metrics) {
+        return start(backend, openRegistration, tokens, maxUploadSize, metrics, config -> config);
+    }
+
+    private static TestHomeServer start(Backend backend, boolean openRegistration, List<String> tokens,
+            long maxUploadSize, ServerConfig.Metrics metrics, java.util.function.UnaryOperator<ServerConfig> adjust) {
         TestDatabase database = backend.create();
         database.handOver();
         ServerConfig.Database db = new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", "");
@@ -78,8 +89,8 @@ public final class TestHomeServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerConfig config = new ServerConfig(SERVER_NAME, dataDir, "127.0.0.1", 0,
-                "http://example.org", openRegistration, tokens, db, maxUploadSize, metrics);
+        ServerConfig config = adjust.apply(new ServerConfig(SERVER_NAME, dataDir, "127.0.0.1", 0,
+                "http://example.org", openRegistration, tokens, db, maxUploadSize, metrics));
         Map<RateLimit, Rate> generous = new EnumMap<>(RateLimit.class);
         for (RateLimit limit : RateLimit.values()) {
             generous.put(limit, new Rate(1000, 1000));

@@ -43,6 +43,10 @@ final class ConfigOptions {
                     "The largest media upload accepted, in bytes, or with a suffix K, M or G (powers of 1024).\n"
                             + "Larger uploads are refused while they stream in (413 M_TOO_LARGE); clients read it at\n"
                             + "/_matrix/client/v1/media/config."),
+            new ConfigOption("presence.enabled", "true",
+                    "Track users' presence (online, unavailable, offline), show it in /sync to users sharing a\n"
+                            + "room and send it to their servers. Off: PUT /presence is accepted and ignored, and\n"
+                            + "everyone reads as offline."),
             new ConfigOption("metrics.enabled", "false",
                     "Serve Prometheus metrics (GET /metrics, text format) on a listener of their own. The metrics\n"
                             + "hold no user data (routes are templates, never paths) but tell traffic: keep the\n"

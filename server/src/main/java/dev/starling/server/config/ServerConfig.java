@@ -28,6 +28,7 @@ import java.util.List;
  * @param metrics the Prometheus metrics listener (off by default)
  * @param federation outbound federation: key validity, trust store, IP blocklist exemptions (see
  *     {@link FederationConfig})
+ * @param presence presence (on by default, as Synapse's {@code presence.enabled})
  */
 public record ServerConfig(
         ServerName serverName,
@@ -40,7 +41,8 @@ public record ServerConfig(
         Database database,
         long maxUploadSize,
         Metrics metrics,
-        FederationConfig federation) {
+        FederationConfig federation,
+        Presence presence) {
     /** 50 MiB, as Synapse's default {@code max_upload_size: 50M}. */
     public static final long DEFAULT_MAX_UPLOAD_SIZE = 50L * 1024 * 1024;
 
@@ -55,6 +57,32 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Presence (Client-Server API § Presence): with {@code enabled} false, presence is neither tracked, shown nor
+     * sent (PUT /presence is accepted and ignored; everyone reads as offline), as Synapse's
+     * {@code presence.enabled: false}.
+     */
+    public record Presence(boolean enabled) {
+        /** On, as {@code presence.enabled} defaults say. */
+        public static Presence defaults() {
+            return new Presence(true);
+        }
+    }
+
+    /** As the record's constructor, with presence on. */
+    public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
+            boolean openRegistration, List<String> registrationTokens, Database database, long maxUploadSize,
+            Metrics metrics, FederationConfig federation) {
+        this(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration, registrationTokens, database,
+                maxUploadSize, metrics, federation, Presence.defaults());
+    }
+
+    /** A copy with presence on or off. */
+    public ServerConfig withPresence(boolean enabled) {
+        return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
+                registrationTokens, database, maxUploadSize, metrics, federation, new Presence(enabled));
+    }
+
     /** As the record's constructor, with the default federation settings. */
     public ServerConfig(ServerName serverName, Path dataDir, String bindAddress, int port, String publicBaseUrl,
             boolean openRegistration, List<String> registrationTokens, Database database, long maxUploadSize,
@@ -66,7 +94,7 @@ public record ServerConfig(
     /** A copy with other federation settings (tests: loopback allowed, plain HTTP). */
     public ServerConfig withFederation(FederationConfig newFederation) {
         return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
-                registrationTokens, database, maxUploadSize, metrics, newFederation);
+                registrationTokens, database, maxUploadSize, metrics, newFederation, presence);
     }
 
     /** As the record's constructor, with the metrics listener off. */
@@ -89,6 +117,7 @@ public record ServerConfig(
     public ServerConfig {
         registrationTokens = List.copyOf(registrationTokens);
         java.util.Objects.requireNonNull(federation, "federation");
+        java.util.Objects.requireNonNull(presence, "presence");
         if (maxUploadSize <= 0) {
             throw new IllegalArgumentException("maxUploadSize is positive, got " + maxUploadSize);
         }
@@ -104,7 +133,7 @@ public record ServerConfig(
     /** A copy with another {@link #maxUploadSize}. */
     public ServerConfig withMaxUploadSize(long bytes) {
         return new ServerConfig(serverName, dataDir, bindAddress, port, publicBaseUrl, openRegistration,
-                registrationTokens, database, bytes, metrics, federation);
+                registrationTokens, database, bytes, metrics, federation, presence);
     }
 
     /** Shows no registration tokens and no database password. */
@@ -115,7 +144,7 @@ public record ServerConfig(
                 + " tokens) " + database + " max_upload_size " + maxUploadSize + " metrics " + metrics
                 + " federation key_validity " + federation.keyValidity() + " trust_store "
                 + federation.trustStore().map(Path::toString).orElse("(JDK)") + " ip_range_allowlist "
-                + federation.allowedNetworks() + "]";
+                + federation.allowedNetworks() + " presence " + presence.enabled() + "]";
     }
 
     /** The configuration with every default, data in {@code dataDir}. */
@@ -196,11 +225,12 @@ public record ServerConfig(
         }
         Metrics metrics = new Metrics(reader.bool("metrics.enabled"), reader.text("metrics.bind_address"), metricsPort);
         FederationConfig federation = FederationSection.read(reader, baseDir, problems);
+        Presence presence = new Presence(reader.bool("presence.enabled"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new ServerConfig(serverName, dataDir, bind, port, base, open, tokens, database, maxUploadSize, metrics,
-                federation);
+                federation, presence);
     }
 
     private static String quote(String text) {

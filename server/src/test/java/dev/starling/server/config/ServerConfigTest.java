@@ -69,6 +69,15 @@ class ServerConfigTest {
     }
 
     @Test
+    void presenceIsOnByDefaultAndCanBeTurnedOff() {
+        assertThat(ServerConfig.parse("", dir).presence().enabled()).isTrue();
+        assertThat(ServerConfig.parse("presence:\n  enabled: false\n", dir).presence().enabled()).isFalse();
+        assertThatThrownBy(() -> ServerConfig.parse("presence:\n  enabled: sometimes\n  idle: 5m\n", dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("presence.enabled").hasMessageContaining("presence.idle");
+    }
+
+    @Test
     void anExistingFileIsReadNotOverwritten() throws IOException {
         Path file = dir.resolve("starling.yaml");
         Files.writeString(file, "server_name: chat.example.org\nhttp:\n  port: 9000\nregistration:\n  open: true\n");

@@ -9,6 +9,8 @@ import dev.starling.protocol.id.UserId;
 import dev.starling.server.federation.InboundEdus;
 import dev.starling.server.keys.DeviceLists;
 import dev.starling.server.keys.FederatedKeys;
+import dev.starling.server.presence.Presence;
+import dev.starling.server.presence.PresenceState;
 import dev.starling.server.receipts.ReceiptStore;
 import dev.starling.server.rooms.RoomMembers;
 import dev.starling.server.storage.Database;
@@ -25,12 +27,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The EDUs of inbound transactions, applied to the local streams (Server-Server API § EDUs; SECURITY.md item
  * 18): every user an EDU speaks for must belong to the origin, and typing and receipts only count in rooms
- * that user is joined to. Anything else is dropped and logged; nothing throws.
+ * that user is joined to; presence only of users sharing a room with a local user. Anything else is dropped
+ * and logged; nothing throws.
  */
 public final class InboundEduHandlers implements InboundEdus {
     private static final Logger LOG = LoggerFactory.getLogger(InboundEduHandlers.class);
     /** A remote typing notification lasts as long as the longest local one; the origin renews it. */
     private static final java.time.Duration REMOTE_TYPING = Typing.MAX_TIMEOUT;
+    /** Presence updates read of one m.presence EDU, at most (a transaction carries at most 100 EDUs). */
+    static final int MAX_PRESENCE_UPDATES = 100;
 
     private final ServerName self;
     private final Database db;
@@ -38,9 +43,11 @@ public final class InboundEduHandlers implements InboundEdus {
     private final Notifier notifier;
     private final DeviceLists deviceLists;
     private final Clock clock;
+    private final Presence presence;
 
     public InboundEduHandlers(ServerName self, Database db, Typing typing, Notifier notifier, DeviceLists deviceLists,
-            Clock clock) {
+            Clock clock, Presence presence) {
+        this.presence = presence;
         this.self = self;
         this.db = db;
         this.typing = typing;
@@ -57,6 +64,7 @@ public final class InboundEduHandlers implements InboundEdus {
                 case "m.receipt" -> receipts(origin, content);
                 case "m.device_list_update", "m.signing_key_update" -> deviceList(origin, eduType, content);
                 case "m.direct_to_device" -> toDevice(origin, content);
+                case "m.presence" -> presence(origin, content);
                 default -> LOG.debug("edu ignored origin={} type={}", origin, eduType);
             }
         } catch (Dropped e) {
@@ -184,6 +192,49 @@ public final class InboundEduHandlers implements InboundEdus {
             return null;
         });
         recipients.forEach(notifier::wakeUser);
+    }
+
+    /**
+     * {@code {push: [{user_id, presence, last_active_ago, status_msg?, currently_active?}]}}: each update about a
+     * user of the origin who shares a room with a local user is kept; others are dropped one by one. At most
+     * {@link #MAX_PRESENCE_UPDATES} updates are read.
+     */
+    private void presence(ServerName origin, ObjectNode content) {
+        JsonNode push = content.path("push");
+        if (!push.isArray()) {
+            throw new Dropped("push is not a list");
+        }
+        int read = 0;
+        for (JsonNode update : push) {
+            if (read++ >= MAX_PRESENCE_UPDATES) {
+                LOG.info("presence dropped origin={} reason=too_many_updates", origin);
+                break;
+            }
+            try {
+                UserId user = userOf(origin, update.path("user_id"));
+                PresenceState state = PresenceState.parse(update.path("presence").asText(""))
+                        .orElseThrow(() -> new Dropped("presence is not online, unavailable or offline"));
+                JsonNode ago = update.path("last_active_ago");
+                JsonNode msg = update.path("status_msg");
+                if (!ago.canConvertToLong() || !ago.isIntegralNumber() || ago.asLong() < 0
+                        || !(msg.isMissingNode() || msg.isNull() || msg.isTextual())
+                        || msg.asText("").getBytes(java.nio.charset.StandardCharsets.UTF_8).length > dev.starling.server.presence.PresenceApi.MAX_STATUS_MSG_BYTES) {
+                    throw new Dropped("malformed presence update");
+                }
+                boolean shared = db.read(c -> RoomMembers.usersSharingRoomWith(c, user).stream()
+                        .anyMatch(u -> u.server().equals(self)));
+                if (!shared) {
+                    throw new Dropped("no local user shares a room with the user");
+                }
+                java.util.Optional<String> statusMsg = msg.isTextual() && !msg.asText().isEmpty()
+                        ? java.util.Optional.of(msg.asText()) : java.util.Optional.empty();
+                if (!presence.remote(user, state, statusMsg, ago.asLong(), update.path("currently_active").asBoolean(false))) {
+                    throw new Dropped("presence of too many remote users kept");
+                }
+            } catch (Dropped e) {
+                LOG.info("presence dropped origin={} reason={}", origin, e.getMessage());
+            }
+        }
     }
 
     private boolean joined(UserId user, RoomId roomId) {

@@ -7,6 +7,7 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.federation.sender.Destinations;
 import dev.starling.server.federation.sender.FederationSender;
+import dev.starling.server.presence.UserPresence;
 import dev.starling.server.storage.Database;
 import dev.starling.server.todevice.RemoteToDevice;
 import dev.starling.server.typing.Typing;
@@ -22,8 +23,9 @@ import java.util.Set;
  * The EDUs local users cause that are not read from a stream: {@code m.typing} (ephemeral, to the servers in the
  * room) and {@code m.direct_to_device} (durable, queued in the send's transaction, one EDU per destination).
  * Receipts and device lists are read from their streams by the sender ({@code sender.OutboundStreams}).
+ * {@code m.presence} (ephemeral) goes to the servers sharing a room with the user (Server-Server API § Presence).
  */
-public final class OutboundEdus implements Typing.Listener, RemoteToDevice {
+public final class OutboundEdus implements Typing.Listener, RemoteToDevice, dev.starling.server.presence.Presence.Listener {
     private final ServerName self;
     private final Database db;
     private final FederationSender sender;
@@ -48,6 +50,26 @@ public final class OutboundEdus implements Typing.Listener, RemoteToDevice {
         content.put("user_id", user.value());
         content.put("typing", typing);
         sender.sendEphemeral(to, "m.typing", content);
+    }
+
+    /** A local user's presence changed: one {@code m.presence} EDU to every server sharing a room with them. */
+    @Override
+    public void changed(UserPresence presence, long nowMs) {
+        if (!presence.user().server().equals(self)) {
+            return; // a remote user's presence, applied from their server's EDU: theirs to send
+        }
+        Set<ServerName> to = db.read(c -> Destinations.sharingRoomWith(c, presence.user(), self));
+        if (to.isEmpty()) {
+            return;
+        }
+        ObjectNode update = presence.content(nowMs);
+        update.put("user_id", presence.user().value());
+        if (!update.has("last_active_ago")) {
+            update.put("last_active_ago", 0); // required in the EDU (Server-Server API § Presence)
+        }
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        content.putArray("push").add(update);
+        sender.sendEphemeral(to, "m.presence", content);
     }
 
     @Override
