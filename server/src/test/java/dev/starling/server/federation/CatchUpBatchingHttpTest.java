@@ -3,7 +3,6 @@ package dev.starling.server.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.starling.protocol.rooms.RoomVersion;
 import dev.starling.server.federation.sender.Backoff;
 import dev.starling.server.keys.KeysClient;
 import dev.starling.server.storage.Backend;
@@ -33,12 +32,10 @@ class CatchUpBatchingHttpTest {
     void aQueueOfMissedEventsArrivesInFullTransactionsOfAtMostFiftyInOrder(Backend backend) {
         try (OutboundFedClient a = OutboundFedClient.start(backend, MINUTE);
                 OutboundFedClient b = OutboundFedClient.start(backend, MINUTE)) {
-            KeysClient.User alice = a.register("alice");
-            KeysClient.User bob = b.register("bob");
-            String roomId = CatchUpFed.createPublicRoom(a, alice, RoomVersion.V11);
-            CatchUpFed.join(b, bob, roomId, a.name());
-            CatchUpFed.say(a, alice, roomId, "before");
-            CatchUpFed.awaitMessages(WAIT, List.of("before"), roomId, List.of(b), List.of(bob));
+            CatchUpFed.SharedRoom room = CatchUpFed.sharedRoom(a, b, WAIT);
+            KeysClient.User alice = room.alice();
+            KeysClient.User bob = room.bob();
+            String roomId = room.roomId();
             String aName = a.name().value();
             String bName = b.name().value();
             List<Integer> earlier = pdusPerTransaction(b, aName);

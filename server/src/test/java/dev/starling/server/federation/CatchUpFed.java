@@ -31,6 +31,23 @@ final class CatchUpFed {
         return V3 + "/rooms/" + enc(roomId);
     }
 
+    /** Who {@link #sharedRoom} puts in its room. */
+    record SharedRoom(KeysClient.User alice, KeysClient.User bob, String roomId) {}
+
+    /**
+     * The start of the two-server tests: alice on {@code a} creates a public v11 room, bob on {@code b} joins it
+     * over federation, and alice's first message ("before") has reached bob.
+     */
+    static SharedRoom sharedRoom(OutboundFedClient a, OutboundFedClient b, Duration wait) {
+        KeysClient.User alice = a.register("alice");
+        KeysClient.User bob = b.register("bob");
+        String roomId = createPublicRoom(a, alice, RoomVersion.V11);
+        join(b, bob, roomId, a.name());
+        say(a, alice, roomId, "before");
+        awaitMessages(wait, List.of("before"), roomId, List.of(b), List.of(bob));
+        return new SharedRoom(alice, bob, roomId);
+    }
+
     static String createPublicRoom(OutboundFedClient server, KeysClient.User user, RoomVersion version) {
         OutboundFedClient.Reply reply = server.post(V3 + "/createRoom", "{\"preset\":\"public_chat\",\"room_version\":\""
                 + version.id() + "\"}", user.token());

@@ -2,7 +2,6 @@ package dev.starling.server.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.starling.protocol.rooms.RoomVersion;
 import dev.starling.server.federation.sender.Backoff;
 import dev.starling.server.keys.KeysClient;
 import dev.starling.server.storage.Backend;
@@ -23,12 +22,10 @@ class ServerBlocksHttpTest {
     void aBlockedServerIsCutOffBothWaysUntilUnblocked(Backend backend) {
         try (OutboundFedClient a = OutboundFedClient.start(backend, SHORT);
                 OutboundFedClient b = OutboundFedClient.start(backend, SHORT)) {
-            KeysClient.User alice = a.register("alice");
-            KeysClient.User bob = b.register("bob");
-            String roomId = CatchUpFed.createPublicRoom(a, alice, RoomVersion.V11);
-            CatchUpFed.join(b, bob, roomId, a.name());
-            CatchUpFed.say(a, alice, roomId, "before");
-            CatchUpFed.awaitMessages(WAIT, List.of("before"), roomId, List.of(b), List.of(bob));
+            CatchUpFed.SharedRoom room = CatchUpFed.sharedRoom(a, b, WAIT);
+            KeysClient.User alice = room.alice();
+            KeysClient.User bob = room.bob();
+            String roomId = room.roomId();
 
             a.server().federation().blocks().block(b.name());
             CatchUpFed.say(a, alice, roomId, "from A while blocked");
