@@ -43,6 +43,8 @@ final class Adjacency {
     final Map<PeerKey, Integer> told = new java.util.HashMap<>();
     /** Per source, the seqno whose signature this neighbour was last sent. */
     final Map<PeerKey, Integer> signatureSent = new java.util.HashMap<>();
+    /** While a dump from this neighbour is arriving: the sources it advertised before and has not repeated yet. */
+    java.util.Set<PeerKey> dumpStale;
     /** The neighbour sent an entry whose signature we lack: ask for a dump. */
     boolean needDump;
 

@@ -105,6 +105,11 @@ final class Advertiser {
 
     private static final int MAX_REQUEST_INTERVAL_FACTOR = 16;
 
+    /**
+     * A full dump: the first frame has {@code reset}; every frame but the last is full and the last has fewer
+     * than {@link Packet#MAX_UPDATE_ENTRIES} entries (63 + 1 when the count is a multiple of 64), so that the
+     * receiver knows when it has ended and forgets what the dump left out only then.
+     */
     void sendDump(Adjacency adj, long now) {
         adj.lastDumpSentAt = now;
         List<Packet.RouteEntry> all = table.dump(adj.key);
@@ -115,8 +120,12 @@ final class Advertiser {
             adj.told.put(e.source(), e.seqno() << 16 | e.metric());
             table.advertised(e.source(), e.seqno(), e.metric());
         }
-        for (int i = 0; i < all.size(); i += Packet.MAX_UPDATE_ENTRIES) {
-            sendControl(adj, new Packet.Update(i == 0, all.subList(i, Math.min(all.size(), i + Packet.MAX_UPDATE_ENTRIES))));
+        // Full frames, then one of fewer entries, which tells the receiver the dump has ended (Router#endDump).
+        int full = Packet.MAX_UPDATE_ENTRIES;
+        for (int i = 0; i < all.size(); ) {
+            int n = Math.min(all.size() - i, all.size() - i == full ? full - 1 : full);
+            sendControl(adj, new Packet.Update(i == 0, all.subList(i, i + n)));
+            i += n;
         }
     }
 

@@ -211,14 +211,13 @@ public final class Router {
     // ---- control plane
 
     private void onUpdate(Adjacency adj, Packet.Update update, long now) {
-        java.util.Set<PeerKey> forgotten = java.util.Set.of();
         if (update.reset()) {
-            forgotten = new java.util.HashSet<>(adj.mirror.keySet());
-            adj.mirror.clear();
+            endDump(adj); // a dump that never ended (a hostile or broken neighbour): forget its leftovers
+            adj.dumpStale = new java.util.HashSet<>(adj.mirror.keySet());
         }
         for (Packet.RouteEntry e : update.entries()) {
-            if (update.reset()) {
-                forgotten.remove(e.source());
+            if (adj.dumpStale != null) {
+                adj.dumpStale.remove(e.source());
             }
             Adjacency.Advert a = null;
             if (e.retraction()) {
@@ -233,8 +232,8 @@ public final class Router {
             }
             table.reselectAfter(e.source(), adj, a, adjacencies.values());
         }
-        for (PeerKey source : forgotten) {
-            table.reselectAfter(source, adj, null, adjacencies.values());
+        if (update.entries().size() < Packet.MAX_UPDATE_ENTRIES) {
+            endDump(adj);
         }
         adj.mirrorChanged();
         if (adj.needDump && now - adj.lastDumpRequestAt >= config.dumpRequestMinIntervalMillis()) {
@@ -244,7 +243,28 @@ public final class Router {
         }
     }
 
+    /**
+     * Ends a dump from {@code adj}: what it advertised before and the dump did not repeat is forgotten. A dump
+     * spans several frames (the first with {@code reset}, then full frames, ending with the first frame of fewer
+     * than {@link Packet#MAX_UPDATE_ENTRIES} entries, see {@link Advertiser#sendDump}); forgetting at the first
+     * frame would withdraw, for the few milliseconds until the later frames arrive, every route they carry,
+     * and those transient withdrawals (retractions, starvation, seqno requests) spread through the mesh.
+     */
+    private void endDump(Adjacency adj) {
+        java.util.Set<PeerKey> stale = adj.dumpStale;
+        if (stale == null) {
+            return;
+        }
+        adj.dumpStale = null;
+        for (PeerKey source : stale) {
+            adj.mirror.remove(source);
+            table.reselectAfter(source, adj, null, adjacencies.values());
+        }
+        adj.mirrorChanged();
+    }
+
     private void onSummary(Adjacency adj, Packet.Summary s, long now) {
+        endDump(adj);
         if ((s.count() != adj.mirror.size() || s.digest() != adj.mirrorDigest())
                 && now - adj.lastDumpRequestAt >= config.dumpRequestMinIntervalMillis()) {
             adj.lastDumpRequestAt = now;

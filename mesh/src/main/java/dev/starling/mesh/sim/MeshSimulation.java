@@ -8,7 +8,9 @@ import java.util.Map;
  * 200). System properties: {@code mesh.sim.fanout} (UNICAST or RELAY_TREE; default both) and
  * {@code mesh.sim.trafficSeconds} (default: {@link ScenarioConfig#standard}'s 300 s; the drain and idle
  * phases are shortened to the same length when it is lower than theirs, unless {@code mesh.sim.drainSeconds} /
- * {@code mesh.sim.idleSeconds} set them). See the mesh README for the command.
+ * {@code mesh.sim.idleSeconds} set them). {@code mesh.sim.debug=true} prints diagnostics to stderr, among them
+ * every control packet sent from the end of the drain (or {@code mesh.sim.debugFromSeconds} of virtual time) on,
+ * counted by kind, by 10 s bucket (bytes), by sender→receiver pair and by source. See the mesh README for the command.
  */
 public final class MeshSimulation {
     private MeshSimulation() {}

@@ -124,6 +124,7 @@ public final class Scenario {
         }
         updateLinks();
         long drainEnd = trafficEnd + cfg.drainMillis();
+        net.debugFrom = Long.getLong("mesh.sim.debugFromSeconds", drainEnd / 1000) * 1000;
         sim.runUntil(drainEnd);
 
         long[] before = controlTotals();
@@ -134,6 +135,12 @@ public final class Scenario {
             StringBuilder sb = new StringBuilder("own seqnos:");
             for (SimNode n : net.nodes()) {
                 sb.append(' ').append(n.router().ownSeqno()).append('/').append(n.router().stats().seqnoRequestsSent());
+            }
+            for (String prefix : new String[] {"kind", "bucket10s", "pair", "src"}) {
+                net.debugCounts.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                        .sorted((x, y) -> prefix.equals("bucket10s") ? x.getKey().compareTo(y.getKey()) : Long.compare(y.getValue(), x.getValue()))
+                        .limit(prefix.equals("bucket10s") ? 200 : 25)
+                        .forEach(e -> System.err.println("  " + e.getKey() + " = " + e.getValue()));
             }
             System.err.println(sb + " converged=" + RouteCheck.converged(net, false) + " shortest=" + RouteCheck.converged(net, true));
         }

@@ -205,8 +205,37 @@ public final class SimNetwork {
         return bytesByType.clone();
     }
 
+    /** Debug only: from this virtual time on, what is sent is counted by kind, source and pair. */
+    long debugFrom = Long.MAX_VALUE;
+    final Map<String, Long> debugCounts = new java.util.TreeMap<>();
+
+    private void count(String k, long n) {
+        debugCounts.merge(k, n, Long::sum);
+    }
+
     private void transmit(int a, int b, byte[] frame) {
         bytesByType[frame[1] & 7] += frame.length;
+        if (DEBUG && sim.now() >= debugFrom) {
+            try {
+                var p = dev.starling.mesh.routing.PacketCodec.decode(frame);
+                String kind = p.getClass().getSimpleName();
+                count("kind " + kind, 1);
+                count("bucket10s " + String.format("%04d", (sim.now() - debugFrom) / 10_000) + " " + kind, frame.length);
+                count("pair " + kind + " " + a + "->" + b, 1);
+                if (p instanceof dev.starling.mesh.routing.Packet.Update u) {
+                    if (u.reset()) {
+                        count("kind Update.reset", 1);
+                    }
+                    for (var e : u.entries()) {
+                        count("src update " + byKey.get(e.source()).index + (e.retraction() ? " retract" : ""), 1);
+                    }
+                } else if (p instanceof dev.starling.mesh.routing.Packet.SeqnoRequest r) {
+                    count("src seqreq " + byKey.get(r.source()).index, 1);
+                }
+            } catch (dev.starling.mesh.routing.MalformedPacketException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (DEBUG && frame[1] == 1) {
             try {
                 var u = (dev.starling.mesh.routing.Packet.Update) dev.starling.mesh.routing.PacketCodec.decode(frame);
