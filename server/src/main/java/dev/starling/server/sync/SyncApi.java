@@ -56,7 +56,7 @@ public final class SyncApi {
         this.stream = stream;
         this.ephemeral = ephemeral;
         this.notifier = notifier;
-        this.filters = filters;
+        this.filters = new KeptFilters(filters);
         List<SyncSource> all = new ArrayList<>();
         all.add(new RoomsSyncSource(stream));
         all.addAll(sources);
