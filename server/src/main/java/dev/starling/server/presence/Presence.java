@@ -74,6 +74,8 @@ public final class Presence {
         /** Local: when the last sync ended or presence was set; remote: when the last update came. */
         long lastSeenTs;
         ScheduledFuture<?> timer;
+        /** When {@link #timer} fires (clock millis); it may fire before a timeout is due, and then re-arms. */
+        long timerDue;
 
         UserPresence snapshot(UserId user) {
             return new UserPresence(user, state, statusMsg, lastActiveTs, currentlyActive, position);
@@ -87,6 +89,10 @@ public final class Presence {
     private final Notifier notifier;
     private final Audience audience;
     private final Map<UserId, Entry> entries = new HashMap<>();
+    /** Each entry's user by its {@code position} (entries that changed visibly at least once). */
+    private final java.util.TreeMap<Long, UserId> byPosition = new java.util.TreeMap<>();
+    /** The position of the last visible change (0: none); read without the lock by {@link #changedBetween}. */
+    private volatile long lastChange;
     private final ScheduledThreadPoolExecutor timer;
     private int remoteUsers;
     private volatile Listener listener = (presence, nowMs) -> { };
@@ -251,14 +257,16 @@ public final class Presence {
     }
 
     /** Every user whose presence changed at a position in {@code (after, upTo]}. */
-    synchronized List<UserPresence> changedBetween(long after, long upTo) {
-        List<UserPresence> changed = new ArrayList<>();
-        entries.forEach((user, entry) -> {
-            if (entry.position > after && entry.position <= upTo) {
-                changed.add(entry.snapshot(user));
-            }
-        });
-        return changed;
+    List<UserPresence> changedBetween(long after, long upTo) {
+        if (lastChange <= after) {
+            return List.of(); // the usual case: nobody's presence changed since the last answer
+        }
+        synchronized (this) {
+            List<UserPresence> changed = new ArrayList<>();
+            byPosition.subMap(after, false, upTo, true).values()
+                    .forEach(user -> changed.add(entries.get(user).snapshot(user)));
+            return changed;
+        }
     }
 
     /** The ephemeral position of the last change anywhere (typing included). */
@@ -295,6 +303,10 @@ public final class Presence {
                 state = PresenceState.OFFLINE;
             }
             changed = apply(user, entry, state, entry.statusMsg, active && state == PresenceState.ONLINE);
+            if (entry.timer != null) {
+                entry.timer.cancel(false); // a no-op when it is the timer running this
+                entry.timer = null;
+            }
             schedule(user, entry, now);
         }
         announce(changed);
@@ -311,16 +323,21 @@ public final class Presence {
         if (!visible) {
             return null;
         }
+        if (entry.position > 0) {
+            byPosition.remove(entry.position);
+        }
         entry.position = stream.advance();
+        byPosition.put(entry.position, user);
+        lastChange = entry.position;
         return entry.snapshot(user);
     }
 
-    /** Arms the entry's timer for its next due timeout, if any. */
+    /**
+     * Arms the entry's timer for its next due timeout, if any. A timer already armed to fire no later is kept:
+     * activity only moves timeouts later, and a timer that fires early re-checks and re-arms ({@link #timeOut}),
+     * so a sync or a send (each calls this) seldom touches the scheduler.
+     */
     private void schedule(UserId user, Entry entry, long now) {
-        if (entry.timer != null) {
-            entry.timer.cancel(false);
-            entry.timer = null;
-        }
         long due = Long.MAX_VALUE;
         boolean local = user.server().equals(self);
         if (entry.state == PresenceState.ONLINE && entry.currentlyActive) {
@@ -332,9 +349,14 @@ public final class Presence {
         if (entry.state != PresenceState.OFFLINE && (!local || entry.syncing == 0)) {
             due = Math.min(due, entry.lastSeenTs + (local ? SYNC_TIMEOUT : REMOTE_TIMEOUT).toMillis());
         }
-        if (due != Long.MAX_VALUE) {
-            entry.timer = timer.schedule(() -> timeOut(user), Math.max(0, due - now) + 1, TimeUnit.MILLISECONDS);
+        if (due == Long.MAX_VALUE || entry.timer != null && entry.timerDue <= due) {
+            return;
         }
+        if (entry.timer != null) {
+            entry.timer.cancel(false);
+        }
+        entry.timerDue = Math.max(due, now) + 1;
+        entry.timer = timer.schedule(() -> timeOut(user), entry.timerDue - now, TimeUnit.MILLISECONDS);
     }
 
     /** Forgets one offline remote user to make room; false if there is none. */
@@ -346,6 +368,7 @@ public final class Presence {
                 if (next.getValue().timer != null) {
                     next.getValue().timer.cancel(false);
                 }
+                byPosition.remove(next.getValue().position);
                 iterator.remove();
                 remoteUsers--;
                 return true;

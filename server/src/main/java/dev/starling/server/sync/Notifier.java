@@ -17,11 +17,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * the rooms it is joined to <em>before</em> it reads the store, so a commit after the read but before the wait
  * still fires it; a commit to a room wakes the watches of that room and of the targets of its member events
  * (a new invite, join, leave or kick). A send costs one map lookup per key, whatever the room's size; waiting
- * is plain blocking on a lock condition (no polling, no pinning of virtual threads). Thread-safe.
+ * is plain blocking on a lock condition (no polling, no pinning of virtual threads).
+ *
+ * <p>Every fire also records, per key, a number from one counter ({@link #sequence()}): a request that read the
+ * store after taking {@code sequence()} = s has seen every commit whose key was fired at or before s (a fire
+ * follows its commit). {@link #firedAfter} tells whether any key fired after s — if none did, a read would find
+ * nothing new for them, and {@link SyncApi} waits without reading. Thread-safe.
  */
 public final class Notifier implements RoomEventListener {
     private final ConcurrentHashMap<Object, Set<Watch>> watches = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    /** Per key (a user or a room), the sequence number of its last fire; a key never fired has none. */
+    private final ConcurrentHashMap<Object, Long> lastFired = new ConcurrentHashMap<>();
     private volatile Runnable onWake = () -> { };
 
     /**
@@ -67,6 +75,27 @@ public final class Notifier implements RoomEventListener {
         return watch;
     }
 
+    /**
+     * The number of the last fire so far. Take it after opening a watch and before reading the store: the read
+     * then sees every commit fired at or before it.
+     */
+    long sequence() {
+        return sequence.get();
+    }
+
+    /** Whether the user or one of the rooms fired after sequence number {@code after}. */
+    boolean firedAfter(UserId user, Collection<RoomId> rooms, long after) {
+        if (lastFired.getOrDefault(user, 0L) > after) {
+            return true;
+        }
+        for (RoomId room : rooms) {
+            if (lastFired.getOrDefault(room, 0L) > after) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many /sync requests are blocked waiting for a commit now (for metrics). */
     public int waitingSyncs() {
         return waiting.get();
@@ -78,6 +107,9 @@ public final class Notifier implements RoomEventListener {
     }
 
     private void fire(Object key) {
+        // Recorded before the watches are fired: a request that opened its watch too late to be fired sees it.
+        long number = sequence.incrementAndGet();
+        lastFired.merge(key, number, Math::max);
         Set<Watch> set = watches.get(key);
         if (set != null) {
             set.forEach(Watch::fire);

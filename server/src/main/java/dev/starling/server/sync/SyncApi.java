@@ -18,6 +18,11 @@ import java.util.Optional;
  * {@link SyncSource} what changed for the device up to them; when nothing did and the request has a
  * {@code since} and a {@code timeout}, blocks on the {@link Notifier} until a change concerns the user or the
  * timeout (capped at {@link #MAX_TIMEOUT}) passes, then reads again.
+ *
+ * <p>A device that comes back with the {@code next_batch} of its last answer, while nothing its watch covers has
+ * fired since that answer's read began ({@link Notifier#firedAfter}), waits at once without reading: a read would
+ * find nothing new. Its rooms are those of the last answer — joining or leaving fires the user. A timeout or a
+ * fire then reads as usual. So a long-poll renewed after each answer costs no store read while idle.
  */
 public final class SyncApi {
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
@@ -27,6 +32,16 @@ public final class SyncApi {
     private final Notifier notifier;
     private final SyncFilters filters;
     private final List<SyncSource> sources;
+    /** Per device, its last answer: the token, the fire sequence number its read began at and its rooms. */
+    private final java.util.concurrent.ConcurrentHashMap<Device, Answered> answered =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Device(UserId user, dev.starling.protocol.id.DeviceId deviceId) {}
+
+    private record Answered(SyncToken token, long sequence, List<RoomId> joined) {}
+
+    /** Devices whose last answer is kept, at most; all are dropped when full (they read once more). */
+    static final int MAX_ANSWERED = 100_000;
 
     /** Rooms only, inline filters only (tests of the rooms area). */
     public SyncApi(RoomStream stream, Notifier notifier) {
@@ -41,7 +56,7 @@ public final class SyncApi {
         this.stream = stream;
         this.ephemeral = ephemeral;
         this.notifier = notifier;
-        this.filters = filters;
+        this.filters = new KeptFilters(filters);
         List<SyncSource> all = new ArrayList<>();
         all.add(new RoomsSyncSource(stream));
         all.addAll(sources);
@@ -64,7 +79,23 @@ public final class SyncApi {
         RoomFilter.fromJson(filter.json().path("room"));
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         boolean wait = since.isPresent() && !fullState && timeoutMs > 0;
+        Device key = new Device(user, device.deviceId());
+        if (wait) {
+            Answered last = answered.get(key);
+            if (last != null && last.token().equals(since.get())) {
+                try (Notifier.Watch watch = notifier.watch(user, last.joined())) {
+                    if (!notifier.firedAfter(user, last.joined(), last.sequence())) {
+                        watch.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    wait = false;
+                }
+            }
+        }
         while (true) {
+            // Taken before the rooms are read: a join or leave fired after it makes the next fast path read.
+            long sequence = notifier.sequence();
             List<RoomId> joined = stream.joinedRooms(user);
             // The watch opens before the read: a commit between the read and the wait still fires it.
             try (Notifier.Watch watch = notifier.watch(user, joined)) {
@@ -77,6 +108,10 @@ public final class SyncApi {
                 }
                 long remaining = deadline - System.nanoTime();
                 if (!wait || changed || remaining <= 0 || !watch.await(Duration.ofNanos(remaining))) {
+                    if (answered.size() >= MAX_ANSWERED) {
+                        answered.clear();
+                    }
+                    answered.put(key, new Answered(upTo, sequence, joined));
                     return MatrixResponse.ok(response.finish(upTo));
                 }
             } catch (InterruptedException e) {

@@ -197,4 +197,49 @@ class PresenceTest {
                         + "\"status_msg\":\"busy\"}");
         assertThat(UserPresence.unknown(ALICE).content(4_000).toString()).isEqualTo("{\"presence\":\"offline\"}");
     }
+
+    @Test
+    void changedBetweenGivesEachUsersLatestChangeInThePositionRangeOnly() {
+        Presence presence = presence(true);
+        UserId bob = UserId.parse("@bob:example.org");
+        long start = stream.current();
+        presence.syncStarted(ALICE, PresenceState.ONLINE);
+        long afterAlice = stream.current();
+        presence.syncStarted(bob, PresenceState.ONLINE);
+        long afterBob = stream.current();
+        presence.set(ALICE, PresenceState.ONLINE, Optional.of("lunch"));
+        long end = stream.current();
+
+        assertThat(presence.changedBetween(start, end)).extracting(UserPresence::user).containsExactly(bob, ALICE);
+        assertThat(presence.changedBetween(start, afterBob)).extracting(UserPresence::user)
+                .as("alice's first change was replaced by her later one").containsExactly(bob);
+        assertThat(presence.changedBetween(afterAlice, afterBob)).extracting(UserPresence::user).containsExactly(bob);
+        assertThat(presence.changedBetween(afterBob, end)).singleElement()
+                .satisfies(p -> assertThat(p.statusMsg()).contains("lunch"));
+        assertThat(presence.changedBetween(end, end)).isEmpty();
+        // A sync, an end of sync and a send change nothing visible, and take no position.
+        presence.syncEnded(bob, PresenceState.ONLINE);
+        presence.active(ALICE);
+        presence.syncStarted(bob, PresenceState.ONLINE);
+        assertThat(stream.current()).isEqualTo(end);
+        assertThat(presence.changedBetween(end, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void aForgottenRemoteUserLeavesNoChangeBehind() {
+        Presence presence = presence(true);
+        long start = stream.current();
+        presence.remote(RITA, PresenceState.ONLINE, Optional.empty(), 0, true);
+        clock.advance(Presence.REMOTE_TIMEOUT.plusSeconds(1));
+        presence.sweep();
+        assertThat(presence.get(RITA).state()).isEqualTo(PresenceState.OFFLINE);
+        assertThat(presence.changedBetween(start, stream.current())).extracting(UserPresence::user)
+                .containsExactly(RITA);
+        for (int i = 0; i < Presence.MAX_REMOTE_USERS; i++) {
+            presence.remote(UserId.parse("@r" + i + ":remote.example"), PresenceState.ONLINE, Optional.empty(), 0, true);
+        }
+        assertThat(presence.changedBetween(start, stream.current())).extracting(UserPresence::user)
+                .as("rita, offline, was forgotten to make room").doesNotContain(RITA)
+                .hasSize(Presence.MAX_REMOTE_USERS);
+    }
 }
