@@ -26,11 +26,13 @@ final class Phase {
     private final Population population;
     private final Duration serverCpuBefore;
     private final Duration selfCpuBefore;
+    private final Duration selfSystemBefore;
     private final long answersBefore;
     private double sendSeconds;
     private double seconds;
     private Duration serverCpu;
     private Duration selfCpu;
+    private Duration selfSystem;
     private long answers;
 
     Phase(Population population, ServerProcess server, Duration length) throws IOException {
@@ -39,6 +41,7 @@ final class Phase {
         this.perSecond = new AtomicLongArray((int) length.toSeconds() + 120);
         this.serverCpuBefore = server == null ? null : server.cpuTime();
         this.selfCpuBefore = selfCpuTime();
+        this.selfSystemBefore = systemTimeOf(Path.of("/proc/self/stat"));
         this.answersBefore = population.syncAnswers.get();
     }
 
@@ -66,6 +69,7 @@ final class Phase {
         seconds = (System.nanoTime() - start) / 1e9;
         serverCpu = server == null ? null : server.cpuTime().minus(serverCpuBefore);
         selfCpu = selfCpuTime().minus(selfCpuBefore);
+        selfSystem = systemTimeOf(Path.of("/proc/self/stat")).minus(selfSystemBefore);
         answers = population.syncAnswers.get() - answersBefore;
     }
 
@@ -114,8 +118,9 @@ final class Phase {
                             requests)));
         }
         rows.add(new Scenarios.Row(name, "generator CPU (of one core); per acknowledged message", String.format(
-                "%.0f%%; %.3f ms (sends, sync loops and everything else in the generator's process)",
-                100.0 * selfCpu.toMillis() / (seconds * 1000), selfCpu.toMillis() / (double) acked)));
+                "%.0f%%; %.3f ms, of it %.3f ms in the kernel (sends, sync loops and everything else in the generator's process)",
+                100.0 * selfCpu.toMillis() / (seconds * 1000), selfCpu.toMillis() / (double) acked,
+                selfSystem.toMillis() / (double) acked)));
         return rows;
     }
 
@@ -126,10 +131,19 @@ final class Phase {
 
     /** {@code utime + stime} of a /proc/<pid>/stat file. */
     static Duration cpuTimeOf(Path stat) throws IOException {
-        String text = Files.readString(stat);
-        // Fields after the command name (which may hold spaces) start after the last ')'.
-        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        String[] fields = statFields(stat);
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** {@code stime} (CPU time in the kernel) of a /proc/<pid>/stat file. */
+    static Duration systemTimeOf(Path stat) throws IOException {
+        return Duration.ofMillis(Long.parseLong(statFields(stat)[12]) * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    private static String[] statFields(Path stat) throws IOException {
+        String text = Files.readString(stat);
+        // Fields after the command name (which may hold spaces) start after the last ')'.
+        return text.substring(text.lastIndexOf(')') + 2).split(" ");
     }
 }

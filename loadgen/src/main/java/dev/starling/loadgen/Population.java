@@ -198,6 +198,8 @@ final class Population implements AutoCloseable {
     /** {@link #syncLoop} over one keep-alive {@link RawConnection}, the answers read by {@link SyncScan}. */
     private void rawSyncLoop(Client.User user, java.util.concurrent.CompletableFuture<Void> first) {
         String since = null;
+        String encodedFilterOf = null;
+        String encodedFilter = null;
         try (RawConnection connection = new RawConnection(client.baseUrl())) {
             String headers = " HTTP/1.1\r\nHost: " + connection.hostHeader() + "\r\nAuthorization: Bearer " + user.token()
                     + "\r\n\r\n";
@@ -210,7 +212,11 @@ final class Population implements AutoCloseable {
                     }
                     String f = filter;
                     if (f != null) {
-                        request.append("&filter=").append(Client.encode(f));
+                        if (!f.equals(encodedFilterOf)) {
+                            encodedFilter = Client.encode(f);
+                            encodedFilterOf = f;
+                        }
+                        request.append("&filter=").append(encodedFilter);
                     }
                     byte[] bytes = request.append(headers).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     int status = connection.exchange(bytes, bytes.length);
