@@ -27,12 +27,14 @@ final class Phase {
     private final Duration serverCpuBefore;
     private final Duration selfCpuBefore;
     private final Duration selfSystemBefore;
+    private final Duration selfJitBefore;
     private final long answersBefore;
     private double sendSeconds;
     private double seconds;
     private Duration serverCpu;
     private Duration selfCpu;
     private Duration selfSystem;
+    private Duration selfJit;
     private long answers;
 
     Phase(Population population, ServerProcess server, Duration length) throws IOException {
@@ -42,6 +44,7 @@ final class Phase {
         this.serverCpuBefore = server == null ? null : server.cpuTime();
         this.selfCpuBefore = selfCpuTime();
         this.selfSystemBefore = systemTimeOf(Path.of("/proc/self/stat"));
+        this.selfJitBefore = selfJitTime();
         this.answersBefore = population.syncAnswers.get();
     }
 
@@ -70,6 +73,8 @@ final class Phase {
         serverCpu = server == null ? null : server.cpuTime().minus(serverCpuBefore);
         selfCpu = selfCpuTime().minus(selfCpuBefore);
         selfSystem = systemTimeOf(Path.of("/proc/self/stat")).minus(selfSystemBefore);
+        Duration jit = selfJitTime().minus(selfJitBefore); // a compiler thread that ended takes its time along
+        selfJit = jit.isNegative() ? Duration.ZERO : jit;
         answers = population.syncAnswers.get() - answersBefore;
     }
 
@@ -118,9 +123,10 @@ final class Phase {
                             requests)));
         }
         rows.add(new Scenarios.Row(name, "generator CPU (of one core); per acknowledged message", String.format(
-                "%.0f%%; %.3f ms, of it %.3f ms in the kernel (sends, sync loops and everything else in the generator's process)",
+                "%.0f%%; %.3f ms, of it %.3f ms in the kernel and %.3f ms in the JIT compiler threads (the whole"
+                        + " generator process: sends, sync loops, GC, JIT)",
                 100.0 * selfCpu.toMillis() / (seconds * 1000), selfCpu.toMillis() / (double) acked,
-                selfSystem.toMillis() / (double) acked)));
+                selfSystem.toMillis() / (double) acked, selfJit.toMillis() / (double) acked)));
         return rows;
     }
 
@@ -134,6 +140,25 @@ final class Phase {
         String[] fields = statFields(stat);
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** CPU time so far of this process's JIT compiler threads ({@code C1/C2 CompilerThread*}). */
+    static Duration selfJitTime() throws IOException {
+        Duration sum = Duration.ZERO;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String text = Files.readString(task.resolve("stat"));
+                    String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        sum = sum.plus(cpuTimeOf(task.resolve("stat")));
+                    }
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
     }
 
     /** {@code stime} (CPU time in the kernel) of a /proc/<pid>/stat file. */
