@@ -44,7 +44,7 @@ final class Population implements AutoCloseable {
     final AtomicLong syncAnswers = new AtomicLong();
     private volatile String filter = FILTER;
 
-    private Population(Client client, List<Client.User> users, List<String> rooms, long origin) {
+    Population(Client client, List<Client.User> users, List<String> rooms, long origin) {
         this.client = client;
         this.users = users;
         this.rooms = rooms;

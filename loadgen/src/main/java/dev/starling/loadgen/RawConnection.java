@@ -44,8 +44,8 @@ final class RawConnection implements AutoCloseable {
 
     /**
      * Writes {@code request[0, length)} and reads the whole answer; returns its status. A connection the
-     * server had closed while idle (an error before the first byte of the answer on a reused connection) is
-     * reopened and the request written once more: every request this tool makes is idempotent (a send repeats
+     * server had closed while idle (on a reused connection, an error writing or an end or reset before the first
+     * byte of the answer) is reopened and the request written once more: every request this tool makes is idempotent (a send repeats
      * its transaction ID, so the server answers with the same event).
      */
     int exchange(byte[] request, int length) throws IOException {
@@ -119,7 +119,15 @@ final class RawConnection implements AutoCloseable {
             if (filled == buffer.length) {
                 buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
-            int n = in.read(buffer, filled, buffer.length - filled);
+            int n;
+            try {
+                n = in.read(buffer, filled, buffer.length - filled);
+            } catch (IOException e) {
+                if (filled == 0 && mayBeStale) {
+                    throw new StaleConnection(); // e.g. reset: the server had closed it
+                }
+                throw e;
+            }
             if (n < 0) {
                 if (filled == 0 && mayBeStale) {
                     throw new StaleConnection();
