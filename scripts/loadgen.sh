@@ -3,6 +3,7 @@
 # the generator (or ./starling loadgen ...):
 #   scripts/loadgen.sh                       every scenario with the defaults (about 2 minutes)
 #   scripts/loadgen.sh --scenarios a --rate 500 --duration 10
+#   scripts/loadgen.sh --scenarios s         sends alone, no /sync running (not in the default list)
 #   scripts/loadgen.sh --help                the options
 # (d) measures the real `./starling server` through the launcher; (a)-(c) run LoadServer (the production wiring
 # with rate limits lifted) as a child process. Record results with machine and date in BENCHMARKS.md.

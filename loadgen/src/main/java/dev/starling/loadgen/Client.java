@@ -41,6 +41,11 @@ final class Client {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /** The server's base URL, {@code http://host:port}. */
+    String baseUrl() {
+        return base;
+    }
+
     /** Registers through user-interactive auth with m.login.dummy (the server must allow registration). */
     User register(String name) throws IOException, InterruptedException {
         String credentials = "\"username\":\"" + name + "\",\"password\":\"loadgen-" + name + "\"";

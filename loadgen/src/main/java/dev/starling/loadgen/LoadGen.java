@@ -31,6 +31,9 @@ public final class LoadGen {
         DEFAULTS.put("duration", "20");
         DEFAULTS.put("senders", "200");
         DEFAULTS.put("duration-b", "15");
+        DEFAULTS.put("duration-s", "15");
+        DEFAULTS.put("warmup", "20");
+        DEFAULTS.put("client", "raw");
         DEFAULTS.put("idle", "10000");
         DEFAULTS.put("window", "10");
         DEFAULTS.put("fed-messages", "3000");
@@ -59,7 +62,7 @@ public final class LoadGen {
         if (scenarios.contains("d")) {
             rows.addAll(startUp(o, data.resolve("startup")));
         }
-        if (scenarios.contains("a") || scenarios.contains("b") || scenarios.contains("c")) {
+        if (scenarios.contains("a") || scenarios.contains("b") || scenarios.contains("c") || scenarios.contains("s")) {
             ServerProcess server = null;
             String url = o.get("url");
             if (url.isEmpty()) {
@@ -77,13 +80,20 @@ public final class LoadGen {
                         "lg" + Long.toString(System.currentTimeMillis(), 36))) {
                     System.out.printf("loadgen: %d users, %d rooms ready in %.1f s%n", population.users.size(),
                             population.rooms.size(), (System.nanoTime() - t0) / 1e9);
-                    population.startSyncing();
+                    Sender.Kind kind = Sender.Kind.parse(o.get("client"));
+                    Scenarios.Load load = new Scenarios.Load(population, server, kind,
+                            Duration.ofSeconds(intOf(o, "warmup")));
+                    if (scenarios.contains("s")) { // before the sync loops start
+                        rows.addAll(print(Scenarios.sendsOnly(load, intOf(o, "senders"),
+                                Duration.ofSeconds(intOf(o, "duration-s")))));
+                    }
+                    population.startSyncing(kind);
                     if (scenarios.contains("a")) {
-                        rows.addAll(print(Scenarios.offeredLoad(population, server, intOf(o, "rate"),
+                        rows.addAll(print(Scenarios.offeredLoad(load, intOf(o, "rate"),
                                 Duration.ofSeconds(intOf(o, "duration")))));
                     }
                     if (scenarios.contains("b")) {
-                        rows.addAll(print(Scenarios.maxSends(population, server, intOf(o, "senders"),
+                        rows.addAll(print(Scenarios.maxSends(load, intOf(o, "senders"),
                                 Duration.ofSeconds(intOf(o, "duration-b")))));
                     }
                     if (scenarios.contains("c")) {
@@ -179,10 +189,14 @@ public final class LoadGen {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("loadgen [--option value]... options and defaults: " + DEFAULTS
                         + "\n  scenarios: w (storage write path, group commit on/off), d (start-up, idle RSS), a (offered rate, delivery latency), b (max sends/s),"
-                        + " c (idle long-polls), f (federation between two servers: PDUs/s one way and both ways,"
+                        + " c (idle long-polls), s (max sends/s with no /sync running, --duration-s; not in the default list; runs before the"
+                        + " sync loops start), f (federation between two servers: PDUs/s one way and both ways,"
                         + " catch-up after missing --fed-catchup messages; not in the default list)\n  --url: an existing server (its rate limits must allow the load;"
                         + " no CPU/RSS then)\n  --postgres: a JDBC URL for the started server\n  --launcher: the"
-                        + " ./starling launcher, for (d) on the real `starling server`");
+                        + " ./starling launcher, for (d) on the real `starling server`\n  --warmup: seconds of the same load, not counted,"
+                        + " before (a), (b) and (s) each measure (the server's JIT warms up; 0: none)\n  --client: raw (HTTP/1.1 keep-alive on"
+                        + " plain sockets, prebuilt requests, answers scanned without a JSON tree: sends of (a), (b), (s) and the sync loops)"
+                        + " or jdk (java.net.http and Jackson trees, the generator's earlier client, about 10x its CPU per message)");
                 System.exit(0);
             }
             if (!a.startsWith("--") || !DEFAULTS.containsKey(a.substring(2)) || i + 1 >= args.length) {

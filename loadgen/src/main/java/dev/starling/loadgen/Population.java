@@ -30,6 +30,8 @@ final class Population implements AutoCloseable {
     /** For each user, the room it sends to (user i: room i mod R). */
     final List<String> roomOfUser;
     final int membersPerRoom;
+    /** For each user, how many members its room has (each receives every message the user sends there). */
+    final int[] membersOfUser;
     private final long origin;
     private final ExecutorService syncers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean syncing;
@@ -42,7 +44,7 @@ final class Population implements AutoCloseable {
     final AtomicLong syncAnswers = new AtomicLong();
     private volatile String filter = FILTER;
 
-    private Population(Client client, List<Client.User> users, List<String> rooms, long origin) {
+    Population(Client client, List<Client.User> users, List<String> rooms, long origin) {
         this.client = client;
         this.users = users;
         this.rooms = rooms;
@@ -53,6 +55,14 @@ final class Population implements AutoCloseable {
         }
         this.roomOfUser = List.copyOf(of);
         this.membersPerRoom = (int) Math.ceil((double) users.size() / rooms.size());
+        this.membersOfUser = new int[users.size()];
+        for (int i = 0; i < users.size(); i++) {
+            for (String r : roomOfUser) {
+                if (r.equals(roomOfUser.get(i))) {
+                    membersOfUser[i]++;
+                }
+            }
+        }
     }
 
     /** Registers {@code userCount} users and creates {@code roomCount} rooms; user i joins room i mod R. */
@@ -106,10 +116,14 @@ final class Population implements AutoCloseable {
         return System.nanoTime() - origin;
     }
 
-    /** The content of a timed message of {@code run}. */
+    /** The content of a timed message of {@code run}, sent now. */
     String message(String run) {
-        return "{\"msgtype\":\"m.text\",\"body\":\"loadgen\",\"" + RUN_KEY + "\":\"" + run + "\",\"" + SENT_KEY + "\":"
-                + now() + "}";
+        return messagePrefix(run) + now() + "}";
+    }
+
+    /** A timed message's content up to its send time, which follows, then a closing brace. */
+    static String messagePrefix(String run) {
+        return "{\"msgtype\":\"m.text\",\"body\":\"loadgen\",\"" + RUN_KEY + "\":\"" + run + "\",\"" + SENT_KEY + "\":";
     }
 
     /** Times deliveries of {@code run}'s messages from now on, into a fresh recorder that is returned. */
@@ -120,14 +134,23 @@ final class Population implements AutoCloseable {
         return fresh;
     }
 
-    /** Starts every user's sync loop; returns once each has its first (initial) sync. */
-    void startSyncing() throws Exception {
+    /**
+     * Starts every user's sync loop, over {@link RawConnection}s read with {@link SyncScan} ({@code raw}) or
+     * through the JDK client read as a Jackson tree ({@code jdk}); returns once each has its first (initial) sync.
+     */
+    void startSyncing(Sender.Kind kind) throws Exception {
         syncing = true;
         List<Future<?>> ready = new ArrayList<>();
         for (Client.User user : users) {
             java.util.concurrent.CompletableFuture<Void> first = new java.util.concurrent.CompletableFuture<>();
             ready.add(first);
-            syncers.submit(() -> syncLoop(user, first));
+            syncers.submit(() -> {
+                if (kind == Sender.Kind.RAW) {
+                    rawSyncLoop(user, first);
+                } else {
+                    syncLoop(user, first);
+                }
+            });
         }
         for (Future<?> f : ready) {
             f.get();
@@ -167,6 +190,70 @@ final class Population implements AutoCloseable {
                     Thread.sleep(100);
                 } catch (InterruptedException stop) {
                     return;
+                }
+            }
+        }
+    }
+
+    /** {@link #syncLoop} over one keep-alive {@link RawConnection}, the answers read by {@link SyncScan}. */
+    private void rawSyncLoop(Client.User user, java.util.concurrent.CompletableFuture<Void> first) {
+        String since = null;
+        String encodedFilterOf = null;
+        String encodedFilter = null;
+        try (RawConnection connection = new RawConnection(client.baseUrl())) {
+            String headers = " HTTP/1.1\r\nHost: " + connection.hostHeader() + "\r\nAuthorization: Bearer " + user.token()
+                    + "\r\n\r\n";
+            while (syncing) {
+                try {
+                    StringBuilder request = new StringBuilder(256).append("GET /_matrix/client/v3/sync?timeout=")
+                            .append(since == null ? 0 : 30_000);
+                    if (since != null) {
+                        request.append("&since=").append(Client.encode(since));
+                    }
+                    String f = filter;
+                    if (f != null) {
+                        if (!f.equals(encodedFilterOf)) {
+                            encodedFilter = Client.encode(f);
+                            encodedFilterOf = f;
+                        }
+                        request.append("&filter=").append(encodedFilter);
+                    }
+                    byte[] bytes = request.append(headers).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    int status = connection.exchange(bytes, bytes.length);
+                    if (status == 400 && f != null && since == null) {
+                        filter = null; // a server that does not take this filter: sync without one
+                        continue;
+                    }
+                    if (status != 200) {
+                        syncErrors.incrementAndGet();
+                        Thread.sleep(100);
+                        continue;
+                    }
+                    long arrived = now();
+                    Latencies into = deliveries;
+                    SyncScan.Result scan = SyncScan.scan(connection.buffer(), connection.bodyStart(),
+                            connection.bodyLength(), since == null ? "" : currentRun.get(),
+                            sent -> into.add(arrived - sent));
+                    if (since != null) {
+                        syncAnswers.incrementAndGet();
+                        limitedTimelines.addAndGet(scan.limitedTimelines());
+                    }
+                    if (scan.nextBatch() != null) {
+                        since = scan.nextBatch();
+                    }
+                    first.complete(null);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    if (!syncing) {
+                        return;
+                    }
+                    syncErrors.incrementAndGet();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
                 }
             }
         }
