@@ -62,6 +62,11 @@ public final class RoomStream {
                 new RoomReader.StatesSeen.Shared());
     }
 
+    /** The recent events of each room (shared with {@link RoomEvents}). */
+    EventWindows windows() {
+        return known.windows();
+    }
+
     /** The rooms the user is joined to now. */
     public List<RoomId> joinedRooms(UserId user) {
         return db.read(c -> RoomStore.joinedRooms(c, user));
