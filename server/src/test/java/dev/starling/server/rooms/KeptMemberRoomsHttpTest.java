@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@link RoomMembers#membershipChanges} answers from memory when no member event was stored in the user's rooms
+ * {@link RoomStream#joinedRooms} and {@link RoomMembers#membershipChanges} answer from memory when no member event was stored in the user's rooms
  * (device lists ask it on every /sync): each answer must equal the database's, for every range between the
  * positions seen, through joins, leaves, invites and messages in several rooms, concurrent joins of others and a
  * restart.
@@ -44,6 +44,7 @@ class KeptMemberRoomsHttpTest {
             String second = RoomClient.createRoom(server, bob, "{\"preset\":\"public_chat\"}");
             String elsewhere = RoomClient.createRoom(server, carol, "{\"preset\":\"public_chat\"}");
             RoomMembers members = new RoomMembers(server.database());
+            RoomStream stream = new RoomStream(server.database());
             List<Long> positions = new ArrayList<>(List.of(0L, position(server)));
             List<Runnable> steps = List.of(
                     () -> RoomClient.membership(server, bob, first, "join", null),
@@ -62,6 +63,11 @@ class KeptMemberRoomsHttpTest {
                 long upTo = position(server);
                 assertSame(members, positions, upTo);
                 assertSame(members, positions, upTo); // again, now kept
+                for (String user : List.of("alice", "bob", "carol")) {
+                    UserId id = UserId.parse("@" + user + ":example.org");
+                    assertThat(stream.joinedRooms(id)).as(user).isEqualTo(stream.readJoinedRooms(id));
+                    assertThat(stream.joinedRooms(id)).as(user + ", kept").isEqualTo(stream.readJoinedRooms(id));
+                }
                 positions.add(upTo);
             }
 
@@ -78,6 +84,7 @@ class KeptMemberRoomsHttpTest {
                     }));
                 }
                 while (writers.stream().anyMatch(f -> !f.isDone())) {
+                    assertThat(stream.joinedRooms(ALICE)).isEqualTo(stream.readJoinedRooms(ALICE));
                     long upTo = position(server);
                     assertSame(members, positions.subList(positions.size() - 3, positions.size()), upTo);
                     positions.add(upTo);
@@ -89,6 +96,10 @@ class KeptMemberRoomsHttpTest {
                 pool.shutdown();
             }
             assertSame(members, positions, position(server));
+            for (String user : List.of("alice", "bob", "carol")) {
+                UserId id = UserId.parse("@" + user + ":example.org");
+                assertThat(stream.joinedRooms(id)).as(user).isEqualTo(stream.readJoinedRooms(id));
+            }
 
             server.restart();
             RoomMembers afterRestart = new RoomMembers(server.database());
