@@ -28,6 +28,17 @@ public final class SyncApi {
     private final SyncFilters filters;
     private final List<SyncSource> sources;
 
+    /** Inline filters kept, at most (all dropped when full), and the longest kept. */
+    static final int MAX_KEPT_FILTERS = 1_024;
+    static final int MAX_KEPT_FILTER_LENGTH = 8_192;
+
+    private record Parsed(SyncFilter filter, RoomFilter room) {}
+
+    private static final Parsed NO_FILTER =
+            new Parsed(SyncFilter.NONE, RoomFilter.fromJson(SyncFilter.NONE.json().path("room")));
+    private final java.util.concurrent.ConcurrentHashMap<String, Parsed> inlineFilters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Rooms only, inline filters only (tests of the rooms area). */
     public SyncApi(RoomStream stream, Notifier notifier) {
         this(stream, new EphemeralStream(), notifier, SyncFilters.INLINE_ONLY, List.of());
@@ -59,9 +70,9 @@ public final class SyncApi {
             case "false" -> false;
             default -> throw MatrixException.invalidParam("full_state", "must be true or false");
         }).orElse(false);
-        SyncFilter filter = request.queryParam("filter").map(f -> filters.resolve(user, f)).orElse(SyncFilter.NONE);
-        filter.timelineLimit(); // a bad limit or room filter is refused before anything is read
-        RoomFilter.fromJson(filter.json().path("room"));
+        // A bad limit or room filter is refused before anything is read.
+        Parsed parsed = request.queryParam("filter").map(f -> parse(user, f)).orElse(NO_FILTER);
+        SyncFilter filter = parsed.filter();
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         boolean wait = since.isPresent() && !fullState && timeoutMs > 0;
         while (true) {
@@ -69,7 +80,8 @@ public final class SyncApi {
             // The watch opens before the read: a commit between the read and the wait still fires it.
             try (Notifier.Watch watch = notifier.watch(user, joined)) {
                 SyncToken upTo = new SyncToken(stream.position(), ephemeral.current());
-                SyncRequest read = new SyncRequest(user, device.deviceId(), since, upTo, fullState, filter, joined);
+                SyncRequest read = new SyncRequest(user, device.deviceId(), since, upTo, fullState, filter, joined,
+                        parsed.room());
                 SyncResponse response = new SyncResponse();
                 boolean changed = false;
                 for (SyncSource source : sources) {
@@ -84,6 +96,28 @@ public final class SyncApi {
                 wait = false;
             }
         }
+    }
+
+    /**
+     * The filter parameter resolved and checked; an inline filter (the same JSON text for everyone) is parsed
+     * once and kept (clients send the same one with every request).
+     */
+    private Parsed parse(UserId user, String parameter) {
+        boolean inline = parameter.startsWith("{") && parameter.length() <= MAX_KEPT_FILTER_LENGTH;
+        Parsed kept = inline ? inlineFilters.get(parameter) : null;
+        if (kept != null) {
+            return kept;
+        }
+        SyncFilter filter = filters.resolve(user, parameter);
+        filter.timelineLimit();
+        Parsed parsed = new Parsed(filter, RoomFilter.fromJson(filter.json().path("room")));
+        if (inline) {
+            if (inlineFilters.size() >= MAX_KEPT_FILTERS) {
+                inlineFilters.clear();
+            }
+            inlineFilters.put(parameter, parsed);
+        }
+        return parsed;
     }
 
     static Optional<Long> nonNegative(MatrixRequest request, String name) {
