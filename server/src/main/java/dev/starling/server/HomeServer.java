@@ -223,7 +223,7 @@ public final class HomeServer implements AutoCloseable {
             DevicesApi devicesApi = new DevicesApi(database, deviceStore, reauth, deviceLists);
             BackupApi backupApi = new BackupApi(database);
             // The per-user and per-room side channels of /sync: typing, receipts, account data, push, filters.
-            RoomEvents roomEvents = new RoomEvents(database);
+            RoomEvents roomEvents = new RoomEvents(database, rooms.stream());
             Typing typing = new Typing(ephemeral, notifier);
             typing.listen(outboundEdus);
             Presence presence = new Presence(config.serverName(), config.presence().enabled(), clock, ephemeral, notifier,

@@ -87,6 +87,7 @@ public final class KeyStore {
             throws SQLException {
         update(c, "INSERT INTO one_time_keys (user_id, device_id, algorithm, key_id, json) VALUES (?, ?, ?, ?, ?)",
                 user.value(), device.value(), algorithm, keyId, CanonicalJson.encodeToString(value));
+        countsChanged(c, user, device);
     }
 
     /** How many unclaimed one-time keys the device has, by algorithm. */
@@ -130,6 +131,7 @@ public final class KeyStore {
             }
             if (update(c, "DELETE FROM one_time_keys WHERE user_id = ? AND device_id = ? AND algorithm = ? AND key_id = ?",
                     user.value(), device.value(), algorithm, keyId) == 1) {
+                countsChanged(c, user, device);
                 return Optional.of(new ClaimedKey(algorithm + ":" + keyId, CanonicalJson.parse(json)));
             }
         }
@@ -150,6 +152,7 @@ public final class KeyStore {
                 s.setString(4, algorithm);
                 s.executeUpdate();
             }
+            countsChanged(c, user, device);
         }
         return key;
     }
@@ -180,6 +183,7 @@ public final class KeyStore {
         }
         update(c, "DELETE FROM fallback_keys WHERE user_id = ? AND device_id = ? AND algorithm = ?", user.value(),
                 device.value(), algorithm);
+        countsChanged(c, user, device);
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO fallback_keys (user_id, device_id, algorithm, key_id, json, used) VALUES (?, ?, ?, ?, ?, ?)""")) {
             s.setString(1, user.value());
@@ -252,6 +256,21 @@ public final class KeyStore {
         return signatures;
     }
 
+    /**
+     * The {@link StreamChanges} key of one device's one-time and fallback keys: every write of them takes a
+     * stream position and touches it in its transaction ({@link #countsChanged}), so /sync can keep the counts.
+     */
+    static Object countsKey(UserId user, DeviceId device) {
+        return new CountsKey(user.value(), device.value());
+    }
+
+    private record CountsKey(String user, String device) {}
+
+    /** Records, in a caller's transaction, that the device's one-time or fallback keys changed. */
+    static void countsChanged(Connection c, UserId user, DeviceId device) throws SQLException {
+        StreamChanges.touch(countsKey(user, device), StreamPositions.next(c));
+    }
+
     /** The {@link StreamChanges} key of every user's device-list changes ({@code device_list_changes}). */
     static final Object DEVICE_LISTS = new Object() {
         @Override
@@ -298,6 +317,7 @@ public final class KeyStore {
         update(c, "DELETE FROM device_keys WHERE user_id = ? AND device_id = ?", (Object[]) params);
         update(c, "DELETE FROM one_time_keys WHERE user_id = ? AND device_id = ?", (Object[]) params);
         update(c, "DELETE FROM fallback_keys WHERE user_id = ? AND device_id = ?", (Object[]) params);
+        countsChanged(c, user, device);
         update(c, "DELETE FROM key_signatures WHERE target_user = ? AND target_key_id = ?", (Object[]) params);
         recordChange(c, user);
     }

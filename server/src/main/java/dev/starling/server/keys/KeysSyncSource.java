@@ -18,8 +18,20 @@ import java.util.Objects;
  * {@code device_unused_fallback_key_types} of the syncing device.
  */
 public final class KeysSyncSource implements SyncSource {
+    /** Devices whose counts are kept, at most; all are dropped when full. */
+    static final int MAX_KEPT = 100_000;
+
+    private record Counts(Map<String, Integer> oneTimeKeys, List<String> unusedFallbackTypes) {}
+
+    /** A device's counts as read when the stream was at {@code at}. */
+    private record Kept(Counts counts, long at) {}
+
+    private record Device(String user, String device) {}
+
     private final Database db;
     private final DeviceLists deviceLists;
+    private final java.util.concurrent.ConcurrentHashMap<Device, Kept> kept =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public KeysSyncSource(Database db, DeviceLists deviceLists) {
         this.db = Objects.requireNonNull(db, "db");
@@ -28,9 +40,7 @@ public final class KeysSyncSource implements SyncSource {
 
     @Override
     public boolean write(SyncRequest request, SyncResponse response) {
-        record Counts(Map<String, Integer> oneTimeKeys, List<String> unusedFallbackTypes) {}
-        Counts counts = db.read(c -> new Counts(KeyStore.oneTimeKeyCounts(c, request.user(), request.device()),
-                KeyStore.unusedFallbackKeyTypes(c, request.user(), request.device())));
+        Counts counts = counts(request);
         ObjectNode otk = response.section("device_one_time_keys_count");
         otk.put(KeysApi.SIGNED_CURVE25519, 0);
         counts.oneTimeKeys().forEach(otk::put);
@@ -45,6 +55,28 @@ public final class KeysSyncSource implements SyncSource {
         }
         response.body().set("device_lists", changesJson(changes));
         return true;
+    }
+
+    /**
+     * The device's key counts at the request's position: kept from the last read while no write of the device's
+     * keys touched {@link KeyStore#countsKey} after it (every such write does, in its transaction, with a
+     * position of its own), so they equal a read.
+     */
+    private Counts counts(SyncRequest request) {
+        long upTo = request.upTo().position();
+        Device device = new Device(request.user().value(), request.device().value());
+        Kept known = kept.get(device);
+        if (known != null && db.changes().unchangedSince(KeyStore.countsKey(request.user(), request.device()),
+                Math.min(known.at(), upTo))) {
+            return known.counts();
+        }
+        Counts read = db.read(c -> new Counts(java.util.Collections.unmodifiableMap(KeyStore.oneTimeKeyCounts(c, request.user(),
+                request.device())), List.copyOf(KeyStore.unusedFallbackKeyTypes(c, request.user(), request.device()))));
+        if (kept.size() >= MAX_KEPT) {
+            kept.clear();
+        }
+        kept.merge(device, new Kept(read, upTo), (old, now) -> now.at() >= old.at() ? now : old);
+        return read;
     }
 
     static ObjectNode changesJson(DeviceLists.Changes changes) {

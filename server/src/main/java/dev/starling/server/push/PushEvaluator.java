@@ -103,7 +103,7 @@ public final class PushEvaluator {
     }
 
     /** Exact equality of two scalars; integers compare by value whatever their node class. */
-    private static boolean same(JsonNode a, JsonNode b) {
+    static boolean same(JsonNode a, JsonNode b) {
         if (!scalar(a) || !scalar(b)) {
             return false;
         }
@@ -114,7 +114,7 @@ public final class PushEvaluator {
     }
 
     /** A string, an integer within ±(2^53−1), a boolean or null: the values these conditions compare. */
-    private static boolean scalar(JsonNode node) {
+    static boolean scalar(JsonNode node) {
         return node.isTextual() || node.isBoolean() || node.isNull()
                 || (node.isIntegralNumber() && node.canConvertToLong()
                         && Math.abs(node.asLong()) <= CanonicalJson.MAX_SAFE_INTEGER);
@@ -148,8 +148,13 @@ public final class PushEvaluator {
      * {@code \\} a literal backslash); a missing node when absent.
      */
     static JsonNode property(JsonNode event, String path) {
+        return property(event, split(path).toArray(String[]::new));
+    }
+
+    /** As {@link #property(JsonNode, String)}, with the path already split. */
+    static JsonNode property(JsonNode event, String[] path) {
         JsonNode node = event;
-        for (String part : split(path)) {
+        for (String part : path) {
             if (!(node instanceof ObjectNode)) {
                 return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
             }
@@ -158,7 +163,7 @@ public final class PushEvaluator {
         return node;
     }
 
-    private static List<String> split(String path) {
+    static List<String> split(String path) {
         List<String> parts = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (int i = 0; i < path.length(); i++) {

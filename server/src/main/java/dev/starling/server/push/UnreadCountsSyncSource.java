@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
-import dev.starling.server.receipts.ReceiptStore;
+import dev.starling.server.receipts.ReadMarks;
 import dev.starling.server.rooms.RoomEvents;
 import dev.starling.server.storage.Database;
 import dev.starling.server.sync.SyncRequest;
@@ -34,11 +34,15 @@ public final class UnreadCountsSyncSource implements SyncSource {
     private final RoomEvents rooms;
     private final PushRules rules;
     private final KeptCounts kept = new KeptCounts();
+    private final ReadMarks readMarks;
+    private final java.util.concurrent.ConcurrentHashMap<UserId, CompiledRules> compiledRules =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public UnreadCountsSyncSource(Database db, RoomEvents rooms, PushRules rules) {
         this.db = db;
         this.rooms = rooms;
         this.rules = rules;
+        this.readMarks = new ReadMarks(db);
     }
 
     @Override
@@ -73,8 +77,8 @@ public final class UnreadCountsSyncSource implements SyncSource {
 
     private long[] counts(UserId user, RoomId roomId, java.util.function.Supplier<List<PushRule>> ruleset,
             long upTo) {
-        long read = db.read(c -> ReceiptStore.readUpTo(c, user, roomId));
-        long from = Math.max(read, rooms.membershipPosition(user, roomId).orElse(0L));
+        long read = readMarks.readUpTo(user, roomId, upTo);
+        long from = Math.max(read, rooms.membershipPosition(user, roomId, upTo).orElse(0L));
         java.util.function.Supplier<RoomEvents.PushContext> context = memoized(() -> rooms.pushContext(roomId, user));
         KeptCounts.Entry previous = kept.get(user, roomId, from, upTo);
         if (previous != null) {
@@ -98,7 +102,7 @@ public final class UnreadCountsSyncSource implements SyncSource {
                     break walk;
                 }
                 evaluated++;
-                Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset.get(), event.event(), user, context.get());
+                Optional<PushRule> rule = compiled(user, ruleset.get()).firstMatch(event.event(), user, context.get());
                 if (rule.isPresent() && rule.get().notifies()) {
                     notifications++;
                     if (rule.get().highlights()) {
@@ -143,7 +147,7 @@ public final class UnreadCountsSyncSource implements SyncSource {
                 break;
             }
             evaluated++;
-            Optional<PushRule> rule = PushEvaluator.firstMatch(ruleset.get(), event.event(), user, context.get());
+            Optional<PushRule> rule = compiled(user, ruleset.get()).firstMatch(event.event(), user, context.get());
             if (rule.isPresent() && rule.get().notifies()) {
                 notifications++;
                 if (rule.get().highlights()) {
@@ -173,6 +177,19 @@ public final class UnreadCountsSyncSource implements SyncSource {
         // Something evaluated means both were read; nothing evaluated depends on neither.
         kept.put(user, roomId, new KeptCounts.Entry(from, upTo, evaluated > 0 ? ruleset.get() : null,
                 evaluated > 0 ? context.get() : null, evaluated, notifications, highlights));
+    }
+
+    /** The user's ruleset prepared for evaluation, kept while {@link PushRules} hands out the same list. */
+    private CompiledRules compiled(UserId user, List<PushRule> ruleset) {
+        CompiledRules compiled = compiledRules.get(user);
+        if (compiled == null || compiled.source() != ruleset) {
+            compiled = CompiledRules.of(ruleset);
+            if (compiledRules.size() >= KeptCounts.MAX_KEPT) {
+                compiledRules.clear();
+            }
+            compiledRules.put(user, compiled);
+        }
+        return compiled;
     }
 
     private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> supplier) {

@@ -33,6 +33,7 @@ public final class ReceiptStore {
             long eventOrdering, long ts) throws SQLException {
         long position = StreamPositions.next(c);
         StreamChanges.touch(changeKey(roomId), position);
+        StreamChanges.touch(readKey(user, roomId), position);
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO receipts (room_id, receipt_type, user_id, thread_id, event_id, event_ordering, ts,
                     stream_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -74,6 +75,13 @@ public final class ReceiptStore {
     }
 
     private record ChangeKey(RoomId roomId) {}
+
+    /** The {@link StreamChanges} key of one user's receipts in a room (what {@link #readUpTo} reads). */
+    static Object readKey(UserId user, RoomId roomId) {
+        return new ReadKey(user.value(), roomId.value());
+    }
+
+    private record ReadKey(String user, String room) {}
 
     /** Receipts of the rooms changed in {@code (after, upTo]}. */
     static List<Receipt> changed(Connection c, List<RoomId> rooms, long after, long upTo) throws SQLException {

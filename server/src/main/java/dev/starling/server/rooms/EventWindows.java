@@ -76,6 +76,49 @@ final class EventWindows {
         }
     }
 
+    /**
+     * At most {@code limit} of the room's events in {@code (after, upTo]}, newest first, exactly as
+     * {@code StreamStore.range(c, roomId, after, upTo, limit, true, false)} answers; empty when the window
+     * cannot tell (it does not hold all of them, or, with {@code c} null, it would need a read to reach
+     * {@code upTo}). {@code upTo} must be committed (and visible to {@code c} when given).
+     */
+    Optional<List<StoredEvent>> newest(Connection c, RoomId roomId, long after, long upTo, int limit)
+            throws SQLException {
+        if (windows.size() > MAX_ROOMS) {
+            windows.clear();
+        }
+        Window w = c == null ? windows.get(roomId.value()) : windows.computeIfAbsent(roomId.value(), k -> new Window());
+        if (w == null) {
+            return Optional.empty();
+        }
+        w.lock.lock();
+        try {
+            if (w.to < 0 || (upTo > w.to && !changes.unchangedSince(RoomChanges.room(roomId), w.to))) {
+                if (c == null) {
+                    return Optional.empty();
+                }
+                fill(c, w, roomId, w.to < 0 ? after : w.to, upTo);
+            } else if (upTo > w.to) {
+                w.to = upTo;
+            }
+            List<StoredEvent> found = new ArrayList<>();
+            Iterator<StoredEvent> newestFirst = w.events.descendingIterator();
+            while (newestFirst.hasNext() && found.size() < limit) {
+                StoredEvent event = newestFirst.next();
+                if (event.streamOrdering() <= after) {
+                    break;
+                }
+                if (event.streamOrdering() <= upTo) {
+                    found.add(event);
+                }
+            }
+            // Complete when the window reaches back to after, or the limit was met inside it.
+            return after >= w.from || found.size() >= limit ? Optional.of(found) : Optional.empty();
+        } finally {
+            w.lock.unlock();
+        }
+    }
+
     /** Reads {@code (lo, hi]} (the newest {@value #SIZE} of it) into the window, which then ends at {@code hi}. */
     private static void fill(Connection c, Window w, RoomId roomId, long lo, long hi) throws SQLException {
         List<StoredEvent> newest = StreamStore.range(c, roomId, lo, hi, SIZE + 1, true, false);

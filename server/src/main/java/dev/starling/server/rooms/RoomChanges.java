@@ -21,12 +21,19 @@ public final class RoomChanges {
     /** The key of the member events targeting a user (joins, invites, leaves, kicks, bans), in any room. */
     record MemberKey(String userId) {}
 
+    /** The key of a room's member events, whoever they target ({@link RoomMembers#membershipChanges}). */
+    record MembersKey(String roomId) {}
+
     public static Object room(RoomId roomId) {
         return new RoomKey(roomId.value());
     }
 
     public static Object member(UserId user) {
         return new MemberKey(user.value());
+    }
+
+    public static Object members(RoomId roomId) {
+        return new MembersKey(roomId.value());
     }
 
     /** Records a stored event; hidden events (outliers, soft-failed, rejected: no position) are not news. */
@@ -37,6 +44,7 @@ public final class RoomChanges {
         StreamChanges.touch(new RoomKey(event.roomId().value()), ordering);
         if (EventTypes.MEMBER.equals(event.type())) {
             event.stateKey().ifPresent(target -> StreamChanges.touch(new MemberKey(target), ordering));
+            StreamChanges.touch(new MembersKey(event.roomId().value()), ordering);
         }
     }
 }

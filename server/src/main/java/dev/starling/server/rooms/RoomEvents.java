@@ -55,12 +55,31 @@ public final class RoomEvents {
     /** Push contexts kept, at most; all are dropped when full (they are cheap to read again). */
     static final int MAX_PUSH_CONTEXTS = 10_000;
 
+    /** Member positions kept, at most; all are dropped when full. */
+    static final int MAX_MEMBER_POSITIONS = 100_000;
+
     private final Database db;
     private final java.util.concurrent.ConcurrentHashMap<String, PushContext> pushContexts =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** The recent events of each room, shared with /sync's rooms part; null: always read. */
+    private final EventWindows windows;
+
+    /** A user's member position in a room as read when the stream was at {@code at}. */
+    private record MemberPosition(OptionalLong position, long at) {}
+
+    private record MemberKey(String user, String room) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<MemberKey, MemberPosition> memberPositions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RoomEvents(Database db) {
+        this(db, null);
+    }
+
+    /** Reads recent events through {@code stream}'s windows (the ones its /sync reads fill). */
+    public RoomEvents(Database db, RoomStream stream) {
         this.db = db;
+        this.windows = stream == null ? null : stream.windows();
     }
 
     /** Whether the user's current membership in the room is join. */
@@ -96,17 +115,53 @@ public final class RoomEvents {
     }
 
     /**
+     * As {@link #membershipPosition(UserId, RoomId)}, with {@code upTo} a committed stream position: answered
+     * from memory when no member event targeting the user was stored after the last read's {@code upTo}
+     * ({@link RoomChanges#member}), so it equals the read. A current member event that changes without a new
+     * member event targeting the user (a state resolution over federation picking the other branch's) is
+     * not seen until the user's next member event.
+     */
+    public OptionalLong membershipPosition(UserId user, RoomId roomId, long upTo) {
+        MemberKey key = new MemberKey(user.value(), roomId.value());
+        MemberPosition kept = memberPositions.get(key);
+        if (kept != null && db.changes().unchangedSince(RoomChanges.member(user), Math.min(kept.at(), upTo))) {
+            return kept.position();
+        }
+        OptionalLong read = membershipPosition(user, roomId);
+        if (memberPositions.size() >= MAX_MEMBER_POSITIONS) {
+            memberPositions.clear();
+        }
+        memberPositions.merge(key, new MemberPosition(read, upTo), (old, now) -> now.at() >= old.at() ? now : old);
+        return read;
+    }
+
+    /**
      * At most {@code limit} events of the room with {@code after < position <= upTo}, newest first, in the client
-     * format. For a user who is joined, so every one is visible to them.
+     * format. For a user who is joined, so every one is visible to them. {@code upTo} must be committed: the
+     * events come from the room's window in memory when it holds them ({@link EventWindows}).
      */
     public List<PositionedEvent> newestEvents(RoomId roomId, long after, long upTo, int limit) {
-        return db.read(c -> {
-            List<PositionedEvent> events = new ArrayList<>();
-            for (StoredEvent event : StreamStore.range(c, roomId, after, upTo, limit, true, false)) {
-                events.add(new PositionedEvent(event.streamOrdering(), ClientEvents.of(event.pdu())));
+        List<StoredEvent> stored = null;
+        if (windows != null) {
+            try {
+                stored = windows.newest(null, roomId, after, upTo, limit).orElse(null);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e); // not reached: no connection, no read
             }
-            return events;
-        });
+        }
+        if (stored == null) {
+            stored = db.read(c -> {
+                Optional<List<StoredEvent>> windowed = windows == null ? Optional.empty()
+                        : windows.newest(c, roomId, after, upTo, limit);
+                return windowed.isPresent() ? windowed.get()
+                        : StreamStore.range(c, roomId, after, upTo, limit, true, false);
+            });
+        }
+        List<PositionedEvent> events = new ArrayList<>(stored.size());
+        for (StoredEvent event : stored) {
+            events.add(new PositionedEvent(event.streamOrdering(), ClientEvents.of(event.pdu())));
+        }
+        return events;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.json.CanonicalJson;
 import dev.starling.server.storage.Database;
+import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +31,16 @@ public final class RoomMembers {
         }
     }
 
+    /** Users whose rooms are kept, at most; all are dropped when full. */
+    static final int MAX_KEPT = 100_000;
+
     private final Database db;
+
+    /** The rooms a user has a membership in, as read when the stream was at {@code at}. */
+    private record Rooms(List<RoomId> rooms, long at) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Rooms> rooms =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RoomMembers(Database db) {
         this.db = Objects.requireNonNull(db, "db");
@@ -83,6 +93,14 @@ public final class RoomMembers {
      * {@code membership} are skipped.
      */
     public List<MembershipChange> membershipChanges(UserId user, long after, long upTo) {
+        if (noMemberEvents(user, after, upTo)) {
+            return List.of();
+        }
+        return readMembershipChanges(user, after, upTo);
+    }
+
+    /** As {@link #membershipChanges}, always from the database (tests compare the two). */
+    List<MembershipChange> readMembershipChanges(UserId user, long after, long upTo) {
         return db.read(c -> {
             List<MembershipChange> changes = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
@@ -108,5 +126,48 @@ public final class RoomMembers {
             }
             return changes;
         });
+    }
+
+    /**
+     * Whether memory tells that {@link #membershipChanges} finds nothing in {@code (after, upTo]} ({@code upTo}
+     * committed): no member event was stored after {@code after} in any room the user has a membership in. The
+     * rooms are kept per user while no member event targets them ({@link RoomChanges#member}); each stored
+     * member event touches its room's {@link RoomChanges#members} key before its commit.
+     */
+    private boolean noMemberEvents(UserId user, long after, long upTo) {
+        StreamChanges changes = db.changes();
+        if (after < changes.floor()) {
+            return false;
+        }
+        Rooms kept = rooms.get(user.value());
+        if (kept == null || !changes.unchangedSince(RoomChanges.member(user), Math.min(kept.at(), upTo))) {
+            List<RoomId> read = db.read(c -> roomsOf(c, user));
+            if (rooms.size() >= MAX_KEPT) {
+                rooms.clear();
+            }
+            kept = new Rooms(read, upTo);
+            rooms.merge(user.value(), kept, (old, now) -> now.at() >= old.at() ? now : old);
+        }
+        for (RoomId roomId : kept.rooms()) {
+            if (!changes.unchangedSince(RoomChanges.members(roomId), after)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rooms where the user has a member event in the current state (any membership). */
+    private static List<RoomId> roomsOf(Connection c, UserId user) throws SQLException {
+        List<RoomId> found = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT room_id FROM current_state WHERE type = 'm.room.member' AND state_key = ?")) {
+            s.setString(1, user.value());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(RoomId.parse(r.getString(1)));
+                }
+            }
+        }
+        return List.copyOf(found);
     }
 }

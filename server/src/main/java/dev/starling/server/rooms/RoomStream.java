@@ -62,8 +62,42 @@ public final class RoomStream {
                 new RoomReader.StatesSeen.Shared());
     }
 
-    /** The rooms the user is joined to now. */
+    /** The recent events of each room (shared with {@link RoomEvents}). */
+    EventWindows windows() {
+        return known.windows();
+    }
+
+    /** Users whose joined rooms are kept, at most; all are dropped when full. */
+    static final int MAX_JOINED_KEPT = 100_000;
+
+    /** A user's joined rooms as read in one snapshot with the stream position {@code at}. */
+    private record Joined(List<RoomId> rooms, long at) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Joined> joined =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The rooms the user is joined to now. Kept per user from the last read, which also read the stream
+     * position in its snapshot: still the answer while no member event targeting the user was stored after
+     * that position ({@link RoomChanges#member}, touched before the event's commit), so it equals a read. A
+     * current member event that changes without a new member event targeting the user (a state resolution over
+     * federation picking another branch's) is not seen until the user's next member event.
+     */
     public List<RoomId> joinedRooms(UserId user) {
+        Joined kept = joined.get(user.value());
+        if (kept != null && known.changes().unchangedSince(RoomChanges.member(user), kept.at())) {
+            return kept.rooms();
+        }
+        Joined read = db.read(c -> new Joined(List.copyOf(RoomStore.joinedRooms(c, user)), StreamStore.position(c)));
+        if (joined.size() >= MAX_JOINED_KEPT) {
+            joined.clear();
+        }
+        joined.merge(user.value(), read, (old, now) -> now.at() >= old.at() ? now : old);
+        return read.rooms();
+    }
+
+    /** As {@link #joinedRooms}, always from the database (tests compare the two). */
+    List<RoomId> readJoinedRooms(UserId user) {
         return db.read(c -> RoomStore.joinedRooms(c, user));
     }
 

@@ -21,7 +21,7 @@ final class RoomsSyncSource implements SyncSource {
         RoomStream.Batch batch = stream.sync(request.user(), request.device(),
                 request.since().map(t -> new StreamToken(t.position())), request.upTo().position(),
                 request.filter().timelineLimit(), request.fullState(),
-                RoomFilter.fromJson(request.filter().json().path("room")));
+                request.roomFilter());
         batch.join().forEach(room -> room(response.joinedRoom(room.roomId()), room));
         batch.invite().forEach(room -> response.room("invite", room.roomId()).putObject("invite_state")
                 .putArray("events").addAll(room.inviteState()));

@@ -30,7 +30,7 @@ public final class SyncApi {
     private final RoomStream stream;
     private final EphemeralStream ephemeral;
     private final Notifier notifier;
-    private final SyncFilters filters;
+    private final KeptFilters filters;
     private final List<SyncSource> sources;
     /** Per device, its last answer: the token, the fire sequence number its read began at and its rooms. */
     private final java.util.concurrent.ConcurrentHashMap<Device, Answered> answered =
@@ -74,9 +74,10 @@ public final class SyncApi {
             case "false" -> false;
             default -> throw MatrixException.invalidParam("full_state", "must be true or false");
         }).orElse(false);
-        SyncFilter filter = request.queryParam("filter").map(f -> filters.resolve(user, f)).orElse(SyncFilter.NONE);
-        filter.timelineLimit(); // a bad limit or room filter is refused before anything is read
-        RoomFilter.fromJson(filter.json().path("room"));
+        // A bad limit or room filter is refused before anything is read.
+        KeptFilters.Resolved parsed = request.queryParam("filter").map(f -> filters.resolve(user, f))
+                .orElse(KeptFilters.NONE);
+        SyncFilter filter = parsed.filter();
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         boolean wait = since.isPresent() && !fullState && timeoutMs > 0;
         Device key = new Device(user, device.deviceId());
@@ -100,7 +101,8 @@ public final class SyncApi {
             // The watch opens before the read: a commit between the read and the wait still fires it.
             try (Notifier.Watch watch = notifier.watch(user, joined)) {
                 SyncToken upTo = new SyncToken(stream.position(), ephemeral.current());
-                SyncRequest read = new SyncRequest(user, device.deviceId(), since, upTo, fullState, filter, joined);
+                SyncRequest read = new SyncRequest(user, device.deviceId(), since, upTo, fullState, filter, joined,
+                        parsed.room());
                 SyncResponse response = new SyncResponse();
                 boolean changed = false;
                 for (SyncSource source : sources) {

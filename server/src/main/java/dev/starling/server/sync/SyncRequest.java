@@ -3,6 +3,7 @@ package dev.starling.server.sync;
 import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
+import dev.starling.server.rooms.RoomFilter;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,11 +14,18 @@ import java.util.Optional;
  * @param since empty for an initial sync
  * @param upTo the token this answer's {@code next_batch} will be: read nothing after it
  * @param joinedRooms the rooms the user was joined to when this read began
+ * @param roomFilter the filter's {@code room} part, parsed
  */
 public record SyncRequest(UserId user, DeviceId device, Optional<SyncToken> since, SyncToken upTo,
-        boolean fullState, SyncFilter filter, List<RoomId> joinedRooms) {
+        boolean fullState, SyncFilter filter, List<RoomId> joinedRooms, RoomFilter roomFilter) {
     public SyncRequest {
         joinedRooms = List.copyOf(joinedRooms);
+    }
+
+    /** With the filter's {@code room} part parsed from {@code filter}. */
+    public SyncRequest(UserId user, DeviceId device, Optional<SyncToken> since, SyncToken upTo, boolean fullState,
+            SyncFilter filter, List<RoomId> joinedRooms) {
+        this(user, device, since, upTo, fullState, filter, joinedRooms, RoomFilter.fromJson(filter.json().path("room")));
     }
 
     /** The global stream position after which changes are new ({@code 0} for an initial sync). */

@@ -26,22 +26,24 @@ class KeptFiltersTest {
 
     @Test
     void anIdIsResolvedOncePerUserAndKeepsItsOwner() {
-        assertThat(kept.resolve(ALICE, "0").json().path("owner").asText()).isEqualTo("@alice:example.org");
-        assertThat(kept.resolve(ALICE, "0").json().path("owner").asText()).isEqualTo("@alice:example.org");
-        assertThat(kept.resolve(BOB, "0").json().path("owner").asText()).isEqualTo("@bob:example.org");
+        assertThat(kept.resolve(ALICE, "0").filter().json().path("owner").asText()).isEqualTo("@alice:example.org");
+        assertThat(kept.resolve(ALICE, "0").filter().json().path("owner").asText()).isEqualTo("@alice:example.org");
+        assertThat(kept.resolve(BOB, "0").filter().json().path("owner").asText()).isEqualTo("@bob:example.org");
         assertThat(asked).containsExactly("@alice:example.org 0", "@bob:example.org 0");
     }
 
     @Test
     void inlineJsonIsParsedOnceAndARefusalIsNeverKept() {
         String inline = "{\"room\":{\"timeline\":{\"limit\":3}}}";
-        assertThat(kept.resolve(ALICE, inline).timelineLimit()).isEqualTo(3);
-        assertThat(kept.resolve(BOB, inline).timelineLimit()).isEqualTo(3);
+        assertThat(kept.resolve(ALICE, inline).filter().timelineLimit()).isEqualTo(3);
+        assertThat(kept.resolve(BOB, inline).filter().timelineLimit()).isEqualTo(3);
         assertThat(kept.resolve(ALICE, inline)).isSameAs(kept.resolve(BOB, inline));
         assertThatThrownBy(() -> kept.resolve(ALICE, "{not json")).isInstanceOf(MatrixException.class);
         assertThatThrownBy(() -> kept.resolve(ALICE, "404")).isInstanceOf(MatrixException.class);
         assertThatThrownBy(() -> kept.resolve(ALICE, "404")).isInstanceOf(MatrixException.class);
         assertThat(asked).containsExactly("@alice:example.org 404", "@alice:example.org 404");
+        assertThatThrownBy(() -> kept.resolve(ALICE, "{\"room\":{\"timeline\":{\"limit\":-1}}}"))
+                .as("a bad limit is refused when resolved").isInstanceOf(MatrixException.class);
         String huge = "{\"x\":\"" + "a".repeat(KeptFilters.MAX_KEPT_LENGTH) + "\"}";
         assertThat(kept.resolve(ALICE, huge)).isNotSameAs(kept.resolve(ALICE, huge));
     }
