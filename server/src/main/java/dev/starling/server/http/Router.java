@@ -79,12 +79,23 @@ public final class Router {
         return String.join("/", segments.subList(0, INDEXED_SEGMENTS));
     }
 
-    /** The routes that can match {@code segments}: a route outside them differs from the path in a literal. */
-    private List<Route> candidates(List<String> segments) {
+    /**
+     * The routes that can match {@code rawPath} (split into {@code segments}): a route outside them differs from
+     * the path in a literal. The key is cut from the path itself: its first four segments with their slashes.
+     */
+    private List<Route> candidates(String rawPath, List<String> segments) {
         if (segments.size() < INDEXED_SEGMENTS) {
             return routes;
         }
-        return byPrefix.getOrDefault(String.join("/", segments.subList(0, INDEXED_SEGMENTS)), unindexed);
+        int end = 0;
+        for (int i = 0; i < INDEXED_SEGMENTS; i++) {
+            end = rawPath.indexOf('/', end + 1);
+            if (end < 0) {
+                end = rawPath.length();
+                break;
+            }
+        }
+        return byPrefix.getOrDefault(rawPath.substring(1, end), unindexed);
     }
 
     /** A router over {@code routes}; refuses two routes with the same method and template. */
@@ -127,7 +138,7 @@ public final class Router {
                 : List.of();
         Optional<HttpMethod> wanted = HttpMethod.parse(method);
         Set<HttpMethod> allowed = EnumSet.noneOf(HttpMethod.class);
-        for (Route route : candidates(segments)) {
+        for (Route route : candidates(rawPath, segments)) {
             if (wanted.isPresent() && route.method() == wanted.get()) {
                 Optional<Map<String, String>> params = route.template().match(segments);
                 if (params.isPresent()) {
