@@ -3,6 +3,7 @@ package dev.starling.protocol.crypto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.events.EventHashes;
+import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.events.Redaction;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.KeyId;
@@ -40,6 +41,18 @@ public final class EventSigning {
         ObjectNode signedRedacted = JsonSignatures.sign(Redaction.redact(hashed, version), server.value(), key);
         hashed.set("signatures", signedRedacted.get("signatures").deepCopy());
         return hashed;
+    }
+
+    /**
+     * A new event of this server, hashed, signed and checked in one pass ({@link Pdu#signNew}): the same event
+     * and ID as {@code Pdu.fromJson(sign(event, version, server, key), version)}, with each canonical encoding
+     * made once.
+     *
+     * @param event the event without {@code hashes}, {@code signatures} and {@code unsigned}; not modified
+     * @throws dev.starling.protocol.events.InvalidEventException if it breaks the format or size limits
+     */
+    public static Pdu signNew(ObjectNode event, RoomVersion version, ServerName server, SigningKey key) {
+        return Pdu.signNew(event, version, server.value(), key.keyId().toString(), key::sign);
     }
 
     /**

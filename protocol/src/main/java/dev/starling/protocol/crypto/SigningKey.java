@@ -4,7 +4,7 @@ import dev.starling.protocol.id.KeyId;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * An Ed25519 signing key: the 32-byte seed and its key ID (spec: Appendices, "Signing Details").
@@ -87,12 +87,15 @@ public final class SigningKey {
         return verifyKey;
     }
 
-    /** The 64-byte Ed25519 signature of {@code message}. */
+    /**
+     * The 64-byte Ed25519 signature of {@code message}. Signs straight from the array (an {@code Ed25519Signer}
+     * would copy the message into its buffer first); the public key the signature needs is computed once, as
+     * {@link Ed25519PrivateKeyParameters} caches it.
+     */
     public byte[] sign(byte[] message) {
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, privateKey);
-        signer.update(message, 0, message.length);
-        return signer.generateSignature();
+        byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+        privateKey.sign(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+        return signature;
     }
 
     @Override

@@ -69,9 +69,30 @@ public final class EventHashes {
         return URL_SAFE.encodeToString(referenceHash(event, version));
     }
 
+    /** Unpadded standard base64, as in {@code hashes.sha256} and signatures. */
+    static String base64(byte[] bytes) {
+        return STANDARD.encodeToString(bytes);
+    }
+
+    /** Unpadded URL-safe base64, as in event IDs. */
+    static String urlSafeBase64(byte[] bytes) {
+        return URL_SAFE.encodeToString(bytes);
+    }
+
     static byte[] sha256(byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            // A clone of a prototype skips the provider lookup of MessageDigest.getInstance on every hash.
+            return ((MessageDigest) SHA256.clone()).digest(data);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
+        }
+    }
+
+    private static final MessageDigest SHA256 = newSha256();
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always provides SHA-256", e);
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A persistent data unit: a room event in the format of its room version, checked against the spec's format
@@ -38,11 +39,19 @@ public final class Pdu {
     private final List<EventId> authEvents;
     private final long depth;
     private final long originServerTs;
+    /** The canonical JSON of the whole event when it was computed on the way in (events built here), else null. */
+    private final String canonical;
 
     private Pdu(ObjectNode json, RoomVersion version, EventId knownId) {
+        this(json, version, knownId, null);
+    }
+
+    /** {@code canonicalBytes}, when given, must be the canonical encoding of {@code json} (the caller computed it). */
+    private Pdu(ObjectNode json, RoomVersion version, EventId knownId, byte[] canonicalBytes) {
         this.json = json;
         this.version = version;
-        int size = CanonicalJson.encode(json).length;
+        int size = canonicalBytes != null ? canonicalBytes.length : CanonicalJson.encode(json).length;
+        this.canonical = canonicalBytes == null ? null : new String(canonicalBytes, StandardCharsets.UTF_8);
         if (size > PduLimits.MAX_EVENT_BYTES) {
             throw new InvalidEventException(InvalidEventException.Problem.TOO_LARGE,
                     "event is " + size + " bytes of canonical JSON; the limit is " + PduLimits.MAX_EVENT_BYTES);
@@ -117,6 +126,40 @@ public final class Pdu {
     /** Parses raw JSON bytes strictly (canonical JSON rules), then as {@link #fromJson(ObjectNode, RoomVersion)}. */
     public static Pdu parse(byte[] utf8, RoomVersion version) {
         return new Pdu(CanonicalJson.parseObject(utf8), version, null);
+    }
+
+    /**
+     * Completes a new event built by this server (spec: Server-Server API, "Adding hashes and signatures to
+     * outgoing events") and checks it as {@link #fromJson} does: puts its content hash in {@code hashes.sha256},
+     * signs the redacted form with {@code signer} under {@code signatures.<entity>.<keyId>}, and takes the event
+     * ID from the reference hash. Each canonical encoding is made once: the reference hash covers exactly the
+     * bytes that were signed (the redacted event without {@code signatures} and {@code unsigned}), and the
+     * encoding of the whole event used for the size check is kept for {@link #canonicalJson()}. The result is
+     * the same event, with the same ID, as {@code fromJson(EventSigning.sign(event, ...), version)}.
+     *
+     * @param event the event without {@code hashes}, {@code signatures} and {@code unsigned}; not modified
+     * @param signer the Ed25519 signature (64 bytes) of the given bytes
+     * @throws IllegalArgumentException if the event already has hashes, signatures or unsigned data
+     * @throws InvalidEventException if it breaks the format or size limits
+     */
+    public static Pdu signNew(ObjectNode event, RoomVersion version, String entity, String keyId,
+            UnaryOperator<byte[]> signer) {
+        for (String field : List.of("hashes", "signatures", "unsigned")) {
+            if (event.has(field)) {
+                throw new IllegalArgumentException("a new event has no " + field + " yet");
+            }
+        }
+        ObjectNode json = event.deepCopy();
+        // Content hash: the event without unsigned, signatures and hashes, which it has none of yet.
+        String contentHash = EventHashes.base64(EventHashes.sha256(CanonicalJson.encode(json)));
+        json.putObject("hashes").put("sha256", contentHash);
+        // The redacted form has no signatures or unsigned either: its encoding is both what is signed and what
+        // the reference hash covers (EventHashes.referenceHash removes exactly those, and age_ts, never kept).
+        byte[] redacted = CanonicalJson.encode(Redaction.redact(json, version));
+        String signature = EventHashes.base64(signer.apply(redacted));
+        json.putObject("signatures").putObject(entity).put(keyId, signature);
+        EventId id = EventId.fromReferenceHash(EventHashes.urlSafeBase64(EventHashes.sha256(redacted)));
+        return new Pdu(json, version, id, CanonicalJson.encode(json));
     }
 
     /**
@@ -305,7 +348,12 @@ public final class Pdu {
 
     /** The canonical JSON of the whole event. */
     public byte[] canonicalBytes() {
-        return CanonicalJson.encode(json);
+        return canonical != null ? canonical.getBytes(StandardCharsets.UTF_8) : CanonicalJson.encode(json);
+    }
+
+    /** The canonical JSON of the whole event as a string (kept from {@link #signNew}, else encoded now). */
+    public String canonicalJson() {
+        return canonical != null ? canonical : new String(CanonicalJson.encode(json), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.starling.server.http;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,7 +20,8 @@ final class BearerTokens {
         }
         if (!authorizationHeaders.isEmpty()) {
             String header = authorizationHeaders.get(0);
-            if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            // The scheme is case-insensitive; compared in place rather than on a lowercased copy of the header.
+            if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                 // Another scheme (e.g. X-Matrix on a client route): no client access token.
                 return Optional.empty();
             }

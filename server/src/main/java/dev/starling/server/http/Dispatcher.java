@@ -1,6 +1,5 @@
 package dev.starling.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -148,20 +147,15 @@ final class Dispatcher extends Handler.Abstract {
             writeBinary(response, callback, answer);
             return;
         }
-        byte[] bytes;
-        try {
-            bytes = Json.MAPPER.writeValueAsBytes(answer.body());
-        } catch (JsonProcessingException e) {
-            // A tree of Jackson nodes always serializes; should it not, Jetty answers 500 via JettyErrors.
-            throw new IllegalStateException("cannot serialize a response body", e);
-        }
+        // A tree of Jackson nodes always serializes; should it not, Jetty answers 500 via JettyErrors.
+        byte[] bytes = Json.bytes(answer.body());
         response.setStatus(answer.status());
         HttpFields.Mutable headers = response.getHeaders();
         addCors(headers);
         for (Map.Entry<String, String> header : answer.headers().entrySet()) {
             headers.put(header.getKey(), header.getValue());
         }
-        headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        headers.put(JSON_CONTENT_TYPE);
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
@@ -197,11 +191,16 @@ final class Dispatcher extends Handler.Abstract {
 
     private void addCors(HttpFields.Mutable headers) {
         if (config.cors()) {
-            for (Map.Entry<String, String> header : Cors.HEADERS.entrySet()) {
-                headers.put(new HttpField(header.getKey(), header.getValue()));
+            for (HttpField header : CORS_FIELDS) {
+                headers.put(header);
             }
         }
     }
+
+    /** The CORS headers as fields built once (an HttpField is immutable). */
+    private static final List<HttpField> CORS_FIELDS = Cors.HEADERS.entrySet().stream()
+            .map(header -> new HttpField(header.getKey(), header.getValue())).toList();
+    private static final HttpField JSON_CONTENT_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
     /**
      * Answers the errors Jetty raises itself before a request reaches {@link #handle} (a malformed request

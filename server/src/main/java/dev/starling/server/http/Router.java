@@ -3,6 +3,7 @@ package dev.starling.server.http;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,73 @@ public final class Router {
             "/_matrix/client/r0/", "/_matrix/client/v3/",
             "/_matrix/media/r0/", "/_matrix/media/v3/");
 
+    /** Leading segments a route is indexed by when they are all literal (e.g. {@code _matrix/client/v3/rooms}). */
+    private static final int INDEXED_SEGMENTS = 4;
+
     private final List<Route> routes;
+    /**
+     * For each literal prefix of {@link #INDEXED_SEGMENTS} segments: the routes that can match a path starting
+     * with it (those with that prefix and those with a parameter or an end within it), in {@link #routes} order.
+     */
+    private final Map<String, List<Route>> byPrefix;
+    /** The routes that can match a path whose prefix no route has literally. */
+    private final List<Route> unindexed;
 
     private Router(List<Route> routes) {
         this.routes = routes;
+        Map<String, List<Route>> index = new HashMap<>();
+        for (Route route : routes) {
+            String prefix = literalPrefix(route.template());
+            if (prefix != null) {
+                index.putIfAbsent(prefix, new ArrayList<>());
+            }
+        }
+        List<Route> rest = new ArrayList<>();
+        for (Route route : routes) {
+            String prefix = literalPrefix(route.template());
+            if (prefix == null) {
+                rest.add(route);
+                index.values().forEach(bucket -> bucket.add(route));
+            } else {
+                index.get(prefix).add(route);
+            }
+        }
+        this.byPrefix = index.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> List.copyOf(entry.getValue())));
+        this.unindexed = List.copyOf(rest);
+    }
+
+    /** The first {@link #INDEXED_SEGMENTS} segments joined by '/', or null if one of them is a parameter or missing. */
+    private static String literalPrefix(PathTemplate template) {
+        List<String> segments = template.segments();
+        if (segments.size() < INDEXED_SEGMENTS) {
+            return null;
+        }
+        for (int i = 0; i < INDEXED_SEGMENTS; i++) {
+            if (segments.get(i).startsWith("{")) {
+                return null;
+            }
+        }
+        return String.join("/", segments.subList(0, INDEXED_SEGMENTS));
+    }
+
+    /**
+     * The routes that can match {@code rawPath} (split into {@code segments}): a route outside them differs from
+     * the path in a literal. The key is cut from the path itself: its first four segments with their slashes.
+     */
+    private List<Route> candidates(String rawPath, List<String> segments) {
+        if (segments.size() < INDEXED_SEGMENTS) {
+            return routes;
+        }
+        int end = 0;
+        for (int i = 0; i < INDEXED_SEGMENTS; i++) {
+            end = rawPath.indexOf('/', end + 1);
+            if (end < 0) {
+                end = rawPath.length();
+                break;
+            }
+        }
+        return byPrefix.getOrDefault(rawPath.substring(1, end), unindexed);
     }
 
     /** A router over {@code routes}; refuses two routes with the same method and template. */
@@ -74,7 +138,7 @@ public final class Router {
                 : List.of();
         Optional<HttpMethod> wanted = HttpMethod.parse(method);
         Set<HttpMethod> allowed = EnumSet.noneOf(HttpMethod.class);
-        for (Route route : routes) {
+        for (Route route : candidates(rawPath, segments)) {
             if (wanted.isPresent() && route.method() == wanted.get()) {
                 Optional<Map<String, String>> params = route.template().match(segments);
                 if (params.isPresent()) {

@@ -24,7 +24,8 @@ import java.util.Objects;
  * Builds the next event of a room (Server-Server API § PDUs; Client-Server API § Sending events): prev_events
  * are the forward extremities (at most 20), auth_events the current state's events for the keys
  * {@link AuthRules#authEventKeys} selects, depth one more than the deepest prev event; then the content
- * hash and this server's signature, {@link Pdu#fromJson} (format and size limits) and the auth rules against
+ * hash and this server's signature ({@link EventSigning#signNew}: each canonical encoding made once; the format
+ * and size limits of {@link Pdu#fromJson}) and the auth rules against
  * the room's current state. A refused event is an {@code AuthException} naming the rule (403 M_FORBIDDEN).
  * Thread-safe.
  */
@@ -87,11 +88,13 @@ final class EventBuilder {
             json.put("state_key", request.stateKey());
         }
         json.put("sender", request.sender().value());
-        ObjectNode content = request.content().deepCopy();
+        // Not copied here: signing copies the whole event once (EventSigning.signNew).
+        ObjectNode content = request.content();
         // A redaction names its target in content.redacts (v11+); older versions carry it at the top level
         // (Client-Server API § Redactions: clients may send content.redacts in every room version).
         if (EventTypes.REDACTION.equals(request.type()) && request.stateKey() == null
                 && !draft.version().redactsInContent() && content.has("redacts")) {
+            content = content.deepCopy();
             json.set("redacts", content.remove("redacts"));
         }
         json.set("content", content);
@@ -116,8 +119,7 @@ final class EventBuilder {
             });
         }
         json.put("depth", create ? 1 : Math.min(draft.maxDepth() + 1, PduLimits.MAX_DEPTH));
-        ObjectNode signed = EventSigning.sign(json, draft.version(), serverName, signingKey);
-        Pdu event = Pdu.fromJson(signed, draft.version());
+        Pdu event = EventSigning.signNew(json, draft.version(), serverName, signingKey);
         if (!create) {
             AuthRules.checkAuthEvents(event, authEvents);
         }

@@ -46,17 +46,23 @@ final class EventIndexes {
      */
     static void checkThread(Connection c, dev.starling.protocol.id.RoomId roomId, EventBuilder.Request request)
             throws SQLException {
-        JsonNode relatesTo = request.content().get("m.relates_to");
-        if (relatesTo == null || !"m.thread".equals(relatesTo.path("rel_type").asText(null))
-                || !relatesTo.path("event_id").isTextual()) {
+        if (!mayStartThread(request)) {
             return;
         }
+        JsonNode relatesTo = request.content().get("m.relates_to");
         Optional<StoredEvent> root = EventStore.event(c, relatesTo.path("event_id").textValue());
         if (root.isPresent() && root.get().pdu().roomId().equals(roomId)
                 && root.get().pdu().content().has("m.relates_to")) {
             throw new dev.starling.server.http.MatrixException(dev.starling.server.http.ErrorCode.M_UNKNOWN,
                     "cannot start a thread from an event with a relation");
         }
+    }
+
+    /** Whether {@link #checkThread} has a thread root to read for this request (an {@code m.thread} relation). */
+    static boolean mayStartThread(EventBuilder.Request request) {
+        JsonNode relatesTo = request.content().get("m.relates_to");
+        return relatesTo != null && "m.thread".equals(relatesTo.path("rel_type").asText(null))
+                && relatesTo.path("event_id").isTextual();
     }
 
     static void index(Connection c, Pdu event, long ordering) throws SQLException {

@@ -30,6 +30,7 @@ final class EventSender {
     private final RoomLocks locks;
     private final Clock clock;
     private final RoomEventListener listener;
+    private final KnownTxns knownTxns = new KnownTxns();
 
     EventSender(Database db, EventBuilder builder, RoomLocks locks, Clock clock, RoomEventListener listener) {
         this.db = db;
@@ -128,9 +129,16 @@ final class EventSender {
         }
         RoomTip known = kept;
         boolean redaction = EventTypes.REDACTION.equals(request.type()) && request.stateKey() == null;
-        Loaded loaded = db.read(c -> {
+        // Pending sends before the store: one that has left pendingTxns has committed, so the read sees its row.
+        List<TxnKey> pendingNow = txn.isPresent() && !knownTxns.loaded(txn.get())
+                ? List.copyOf(stripe.pendingTxns.keySet()) : List.of();
+        Loaded loaded = mustRead(known, txn, request, redaction) ? db.read(c -> {
             if (txn.isPresent()) {
-                Optional<EventId> earlier = EventStore.txnEvent(c, txn.get());
+                if (!knownTxns.loaded(txn.get())) {
+                    knownTxns.load(c, txn.get(), pendingNow);
+                }
+                Optional<EventId> earlier = knownTxns.mayHaveBeenUsed(txn.get())
+                        ? EventStore.txnEvent(c, txn.get()) : Optional.empty();
                 if (earlier.isPresent()) {
                     return new Loaded(earlier.get(), null, null, Optional.empty());
                 }
@@ -140,8 +148,7 @@ final class EventSender {
                 RoomStore.RoomInfo room = RoomStore.room(c, roomId).orElseThrow(unknownRoom);
                 tip = RoomTip.of(RoomStore.draft(c, room, List.of()));
             }
-            List<StateKey> keys = new ArrayList<>(request.authKeys(tip.version()));
-            keys.add(RoomStore.CREATE);
+            List<StateKey> keys = keysOf(tip, request);
             for (StateKey key : tip.unknown(keys)) {
                 Optional<String> id = RoomStore.stateEventId(c, roomId, key);
                 tip.learn(key, id.isPresent() ? Optional.of(EventStore.pdu(c, id.get())) : Optional.empty());
@@ -150,7 +157,8 @@ final class EventSender {
             Optional<Pdu> redacted = redaction ? Redactions.check(c, draft, request) : Optional.empty();
             EventIndexes.checkThread(c, roomId, request);
             return new Loaded(null, tip, draft, redacted);
-        });
+        })
+                : new Loaded(null, known, known.draft(keysOf(known, request)), Optional.empty());
         if (loaded.earlier() != null) {
             return new Queued(loaded.earlier(), null, null, false, stripe);
         }
@@ -176,8 +184,29 @@ final class EventSender {
         link.queued(pending);
         tip.append(event, link);
         stripe.queued(pending);
-        txn.ifPresent(key -> stripe.pendingTxns.put(key, link));
+        txn.ifPresent(key -> {
+            knownTxns.used(key);
+            stripe.pendingTxns.put(key, link);
+        });
         return new Queued(null, event, link, false, stripe);
+    }
+
+    /** The state keys a send reads from the tip: those of the event's auth and the create event. */
+    private static List<StateKey> keysOf(RoomTip tip, EventBuilder.Request request) {
+        List<StateKey> keys = new ArrayList<>(request.authKeys(tip.version()));
+        keys.add(RoomStore.CREATE);
+        return keys;
+    }
+
+    /**
+     * Whether a send must read the store before it is built: unless the room's tip is kept and holds every
+     * state key the event needs, the transaction ID (if any) is certainly new ({@link KnownTxns}), and it is
+     * neither a redaction nor a thread reply (whose targets are read). Otherwise it is built from memory alone.
+     */
+    private boolean mustRead(RoomTip known, Optional<TxnKey> txn, EventBuilder.Request request, boolean redaction) {
+        return known == null || redaction || EventIndexes.mayStartThread(request)
+                || txn.isPresent() && knownTxns.mayHaveBeenUsed(txn.get())
+                || !known.unknown(keysOf(known, request)).isEmpty();
     }
 
     /** Persists the events of a new room, built in order on {@code draft} from an empty room, in one transaction. */

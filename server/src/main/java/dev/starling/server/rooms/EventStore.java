@@ -251,7 +251,7 @@ final class EventStore {
             s.setString(6, event.stateKey().orElse(null));
             s.setString(7, event.sender().value());
             s.setLong(8, event.originServerTs());
-            String json = new String(event.canonicalBytes(), StandardCharsets.UTF_8);
+            String json = event.canonicalJson(); // for an event built here: the encoding kept since signing
             s.setString(9, json);
             s.setBoolean(10, flags.rejected);
             s.setLong(11, group);

@@ -1,0 +1,120 @@
+package dev.starling.server.rooms;
+
+import static dev.starling.server.rooms.RoomClient.createRoom;
+import static dev.starling.server.rooms.RoomClient.message;
+import static dev.starling.server.rooms.RoomClient.register;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.starling.server.TestHomeServer;
+import dev.starling.server.TestHomeServer.Reply;
+import dev.starling.server.storage.Backend;
+import dev.starling.server.storage.OnEveryDatabase;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Transaction IDs (Client-Server API § Transaction identifiers) answered from memory ({@link KnownTxns}): a new
+ * ID is sent without reading {@code txn_ids}, and every repeat — right away, after other sends, after a
+ * restart, after its first send failed — still answers exactly as the store says.
+ */
+class RoomTxnIdsHttpTest {
+    private static String eventId(Reply reply) {
+        assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
+        return reply.json().path("event_id").asText();
+    }
+
+    private static String login(TestHomeServer server, String user) {
+        Reply reply = server.post("/_matrix/client/v3/login", "{\"type\":\"m.login.password\",\"identifier\":"
+                + "{\"type\":\"m.id.user\",\"user\":\"" + user + "\"},\"password\":\"pw\"}", null);
+        assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
+        return reply.json().path("access_token").asText();
+    }
+
+    @OnEveryDatabase
+    void repeatsAnswerTheFirstEventAndNewIdsSendNewOnes(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String roomId = createRoom(server, alice, "{}");
+            List<String> first = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                first.add(eventId(message(server, alice, roomId, "t" + i, "m" + i)));
+                // Every earlier ID, repeated between new ones, answers its own event and sends nothing.
+                int earlier = i / 2;
+                assertThat(eventId(message(server, alice, roomId, "t" + earlier, "other text")))
+                        .isEqualTo(first.get(earlier));
+            }
+            assertThat(new HashSet<>(first)).hasSize(20);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM events WHERE type = 'm.room.message'")).isEqualTo(20);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM txn_ids")).isEqualTo(20);
+        }
+    }
+
+    @OnEveryDatabase
+    void theSameIdFromAnotherDeviceOrInAnotherRoomIsANewTransaction(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String otherDevice = login(server, "alice");
+            String roomA = createRoom(server, alice, "{}");
+            String roomB = createRoom(server, alice, "{}");
+            String a = eventId(message(server, alice, roomA, "same", "a"));
+            String b = eventId(message(server, alice, roomB, "same", "b"));
+            String c = eventId(message(server, otherDevice, roomA, "same", "c"));
+            assertThat(List.of(a, b, c)).doesNotHaveDuplicates();
+            assertThat(eventId(message(server, alice, roomA, "same", "x"))).isEqualTo(a);
+            assertThat(eventId(message(server, alice, roomB, "same", "x"))).isEqualTo(b);
+            assertThat(eventId(message(server, otherDevice, roomA, "same", "x"))).isEqualTo(c);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM events WHERE type = 'm.room.message'")).isEqualTo(3);
+        }
+    }
+
+    @OnEveryDatabase
+    void afterARestartEveryStoredIdStillAnswersItsEvent(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String roomId = createRoom(server, alice, "{}");
+            List<String> first = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                first.add(eventId(message(server, alice, roomId, "t" + i, "m" + i)));
+            }
+
+            server.restart();
+
+            // The first send after the restart is a new ID: it must not forget the stored ones.
+            String fresh = eventId(message(server, alice, roomId, "new", "after"));
+            for (int i = 0; i < 5; i++) {
+                assertThat(eventId(message(server, alice, roomId, "t" + i, "again"))).isEqualTo(first.get(i));
+            }
+            assertThat(eventId(message(server, alice, roomId, "new", "again"))).isEqualTo(fresh);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM events WHERE type = 'm.room.message'")).isEqualTo(6);
+        }
+    }
+
+    @OnEveryDatabase
+    void aScopeWithMoreStoredIdsThanAreKeptStillAnswersRepeats(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String roomId = createRoom(server, alice, "{}");
+            String firstId = eventId(message(server, alice, roomId, "t0", "m0"));
+            // Rows the server did not write itself in this process (as after a restart with a long history).
+            server.database().inTransaction(c -> {
+                try (var s = c.prepareStatement("INSERT INTO txn_ids (user_id, device_id, room_id, txn_id, event_id,"
+                        + " created_ts) SELECT user_id, device_id, room_id, ?, event_id, created_ts FROM txn_ids"
+                        + " WHERE txn_id = 't0'")) {
+                    for (int i = 1; i <= KnownTxns.MAX_PER_SCOPE + 1; i++) {
+                        s.setString(1, "bulk" + i);
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+                return null;
+            });
+            server.restart();
+            assertThat(eventId(message(server, alice, roomId, "new", "n"))).isNotEqualTo(firstId);
+            assertThat(eventId(message(server, alice, roomId, "bulk" + (KnownTxns.MAX_PER_SCOPE + 1), "x")))
+                    .isEqualTo(firstId);
+            assertThat(eventId(message(server, alice, roomId, "new", "x"))).isNotEqualTo(firstId);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM events WHERE type = 'm.room.message'")).isEqualTo(2);
+        }
+    }
+}
