@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * It does what a first start does — a new data directory (migrations, signing key), the HTTP listener — and
  * answers one {@code GET /_matrix/client/versions}, then exits normally, which is when the JVM writes the
  * cache. The launcher maps that cache on {@code ./starling server} and {@code ./starling node}, so even the
- * first start after a build finds every class already parsed, verified and linked.
+ * first start after a build finds its classes already parsed, verified and linked (all but picocli's, whose
+ * Java 5 class files the cache cannot hold linked).
  */
 final class AotTraining {
     private AotTraining() {}
