@@ -97,6 +97,7 @@ final class NodeCommand implements Callable<Integer> {
                     + "; data " + dataDir.toAbsolutePath());
             out.flush();
         }
+        StartupMemory.release();
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.countDown();

@@ -27,11 +27,19 @@ final class ServerCommand implements Callable<Integer> {
             description = "The configuration file (default: ${DEFAULT-VALUE}; created if missing).")
     Path config;
 
+    @Option(names = "--aot-training", hidden = true,
+            description = "Start on a temporary data directory, answer one request and exit (the build's"
+                    + " training run for the JVM's AOT cache; see AotTraining).")
+    boolean aotTraining;
+
     /** Counted down to stop the server: by the JVM's shutdown hook, or by a test. */
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
+        if (aotTraining) {
+            return AotTraining.run();
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig serverConfig;
@@ -61,6 +69,7 @@ final class ServerCommand implements Callable<Integer> {
         server.metricsPort().ifPresent(metricsPort -> out.println("Prometheus metrics on http://"
                 + serverConfig.metrics().bindAddress() + ":" + metricsPort + "/metrics"));
         out.flush();
+        StartupMemory.release();
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.countDown();

@@ -71,6 +71,31 @@ class ServerCommandTest {
                 .contains("colour: unknown key");
     }
 
+    @Test
+    void theAotTrainingRunStartsServesAndExitsLeavingNothingBehind() throws IOException {
+        // The build runs this with -XX:AOTCacheOutput (app/pom.xml); it must exit 0 for the cache to be written.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long before = trainingDirs(tmp);
+        CommandRun run = new CommandRun();
+
+        assertThat(run.run("server", "--aot-training")).as(run.err.toString()).isZero();
+        assertThat(trainingDirs(tmp)).isEqualTo(before);
+    }
+
+    @Test
+    void theTrainingOptionIsHiddenFromHelp() {
+        CommandRun run = new CommandRun();
+
+        assertThat(run.run("help", "server")).isZero();
+        assertThat(run.out.toString()).contains("--config").doesNotContain("aot-training");
+    }
+
+    private static long trainingDirs(Path tmp) throws IOException {
+        try (var entries = Files.list(tmp)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("starling-aot-training")).count();
+        }
+    }
+
     private static String awaitListening(StringWriter out) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             String text = out.toString();
