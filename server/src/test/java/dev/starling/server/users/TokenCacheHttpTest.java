@@ -130,7 +130,12 @@ class TokenCacheHttpTest {
             Thread.sleep(200);
             assertThat(server.post(V3 + "/logout", "{}", phone.token()).status()).isEqualTo(200);
             long answered = System.nanoTime();
-            Thread.sleep(300);
+            // Until enough requests started after the answer (a busy machine may start none for a while).
+            long deadline = answered + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (attempts.stream().filter(a -> a.startedNanos() > answered).count() < 20
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             stop.set(true);
             for (Thread thread : threads) {
                 thread.join();
