@@ -11,7 +11,7 @@ final class CommandRun {
 
     /** Runs {@code starling args...} and returns its exit code. */
     int run(String... args) {
-        CommandLine cmd = Starling.commandLine();
+        CommandLine cmd = Starling.commandLine(args); // as main builds it: only the subcommand named
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         return cmd.execute(args);

@@ -52,4 +52,25 @@ class StarlingTest {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString()).contains("frobnicate");
     }
+
+    @Test
+    void aNamedSubcommandIsTheOnlyOneBuiltAndHelpStillListsThemAll() {
+        assertThat(Starling.commandLine("server", "--config", "x.yaml").getSubcommands()).containsOnlyKeys("server");
+        assertThat(Starling.commandLine("admin", "user").getSubcommands()).containsOnlyKeys("admin");
+        var all = new String[] {"server", "node", "admin", "event", "version", "help"};
+        assertThat(Starling.commandLine().getSubcommands()).containsOnlyKeys(all);
+        assertThat(Starling.commandLine("help", "server").getSubcommands()).containsOnlyKeys(all);
+        assertThat(Starling.commandLine("frobnicate").getSubcommands()).containsOnlyKeys(all);
+
+        assertThat(run("help", "server")).isZero();
+        assertThat(out.toString()).contains("Usage: starling server").contains("--config");
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("server", "node", "admin", "event", "version");
+    }
+
+    @Test
+    void aSubcommandsUsageNamesItUnderStarling() {
+        assertThat(run("server", "--no-such-option")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--no-such-option'").contains("Usage: starling server");
+    }
 }

@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  * IP blocklist → X-Matrix signing), the key ring, the inbound X-Matrix check, and the HTTP faces.
  */
 public final class Federation implements AutoCloseable {
+    private final OutboundHttp http;
     private final OwnKeys ownKeys;
     private final FederationTransport transport;
     private final FederationClient client;
@@ -50,7 +51,7 @@ public final class Federation implements AutoCloseable {
     public Federation(ServerName serverName, SigningKey signingKey, FederationConfig config, Database database,
             Clock clock, Plugins plugins) {
         this.ownKeys = new OwnKeys(serverName, signingKey, config.keyValidity(), clock);
-        OutboundHttp http = new OutboundHttp(config);
+        this.http = new OutboundHttp(config);
         // Blocks (partitions) apply whatever carries the request: HTTPS or, on a P2P node, the mesh.
         this.transport = new BlockingFederationTransport(plugins.transport().apply(new HttpsFederationTransport(http,
                 new ServerDiscovery(http, clock))), blocks);
@@ -60,6 +61,15 @@ public final class Federation implements AutoCloseable {
         authenticator.refuseOrigins(blocks::isBlocked);
         this.keyServerApi = new KeyServerApi(ownKeys, keyRing, clock);
         this.api = new FederationApi();
+    }
+
+    /**
+     * Waits until the outbound HTTP client has started (it starts on a thread of its own).
+     *
+     * @throws IllegalStateException if it cannot start (e.g. the configured trust store cannot be read)
+     */
+    public void awaitStarted() {
+        http.awaitStarted();
     }
 
     public OwnKeys ownKeys() {

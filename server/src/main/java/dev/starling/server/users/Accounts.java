@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Accounts and their devices: registration, password login, logout, and finding the device of an access
@@ -32,8 +33,11 @@ public final class Accounts implements Authenticator {
     private final PasswordHasher passwords;
     private final AccessTokens tokens;
     private final SecureRandom random;
-    /** Checked when the user does not exist, so that a login takes as long whether or not it does. */
-    private final String decoyHash;
+    /**
+     * Checked when the user does not exist, so that a login takes as long whether or not it does. Hashed on a
+     * thread of its own (an Argon2 hash is ~100 ms, off a server start's critical path); logins wait for it.
+     */
+    private final CompletableFuture<String> decoyHash;
 
     private final DeviceRemoval removal;
     private final TokenCache tokenCache = new TokenCache();
@@ -53,7 +57,8 @@ public final class Accounts implements Authenticator {
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.random = Objects.requireNonNull(random, "random");
         this.tokens = new AccessTokens(random);
-        this.decoyHash = passwords.hash("decoy password");
+        this.decoyHash = CompletableFuture.supplyAsync(() -> passwords.hash("decoy password"),
+                task -> Thread.ofPlatform().daemon().name("decoy-password-hash").start(task));
     }
 
     /** A new account: its user ID and, unless login was inhibited, its first session. */
@@ -142,7 +147,7 @@ public final class Accounts implements Authenticator {
             throw MatrixException.forbidden("invalid user name or password");
         }
         Optional<String> stored = user.isPresent() ? users.passwordHash(userId) : Optional.empty();
-        boolean matches = passwords.verify(password, stored.orElse(decoyHash));
+        boolean matches = passwords.verify(password, stored.orElseGet(decoyHash::join));
         if (stored.isEmpty() || !matches) {
             throw MatrixException.forbidden("invalid user name or password");
         }
@@ -164,7 +169,7 @@ public final class Accounts implements Authenticator {
         Optional<User> user = users.get(userId);
         Optional<String> stored = user.isPresent() && !user.get().deactivated() ? users.passwordHash(userId)
                 : Optional.empty();
-        boolean matches = passwords.verify(password, stored.orElse(decoyHash));
+        boolean matches = passwords.verify(password, stored.orElseGet(decoyHash::join));
         return stored.isPresent() && matches;
     }
 

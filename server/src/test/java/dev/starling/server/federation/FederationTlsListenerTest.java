@@ -15,6 +15,8 @@ import dev.starling.server.storage.TestDatabase;
 import dev.starling.server.users.PasswordHasher;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +73,28 @@ class FederationTlsListenerTest {
         assertThatThrownBy(() -> PemKeyStore.load(ca.certificate(), sec1)).isInstanceOf(IOException.class)
                 .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
         assertThat(PemKeyStore.load(ca.certificate(), ca.privateKey()).isKeyEntry("federation")).isTrue();
+    }
+
+    @Test
+    void aServerWhoseTrustStoreCannotBeReadDoesNotStartAndFreesItsPort() throws Exception {
+        int port = FederatingServer.freePort();
+        FederationConfig federation = FederationConfig.loopbackForTests()
+                .withTrustStore(dir.resolve("missing-trust.p12"), "secret");
+        ServerConfig config = new ServerConfig(ServerName.parse("127.0.0.1:" + port),
+                Files.createDirectories(dir.resolve("data-no-trust")), "127.0.0.1", port, "http://127.0.0.1:" + port,
+                true, List.of(), new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", ""),
+                ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(), federation);
+        try (TestDatabase database = Backend.SQLITE.create()) {
+            database.handOver();
+            assertThatThrownBy(() -> HomeServer.start(config, database.config(),
+                    new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()),
+                    SigningKey.generate(KeyId.ed25519("trust")))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot start the federation HTTP client");
+        }
+        // The HTTP listener, opened before the client's start was awaited, was closed again.
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
     }
 
     @Test

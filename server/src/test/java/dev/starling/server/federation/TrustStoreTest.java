@@ -112,4 +112,15 @@ class TrustStoreTest {
             assertThatThrownBy(() -> get(http, "other.example")).isInstanceOf(OutboundException.class);
         }
     }
+
+    @Test
+    void aTrustStoreThatCannotBeReadFailsTheStartAndEverySend() {
+        // The client starts on a thread of its own; the failure reaches whoever waits for it.
+        try (OutboundHttp http = new OutboundHttp(https().withTrustStore(dir.resolve("missing.p12"), "trustpass"))) {
+            assertThatThrownBy(http::awaitStarted).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot start the federation HTTP client");
+            assertThatThrownBy(() -> get(http, "127.0.0.1")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot start the federation HTTP client");
+        }
+    }
 }

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +23,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * Jetty's client with the {@link IpBlocklist} applied by its address resolver on every connection and every
  * redirect, TLS with the JDK's trust store or a configured one (hostname verification on), a connect and a
  * total timeout, and a cap on the response body. Thread-safe; one per server.
+ *
+ * <p>The client starts on a thread of its own (reading the trust store, ~100 ms, is off a server start's
+ * critical path): requests and {@link #awaitStarted()} wait for it.
  */
 public final class OutboundHttp implements AutoCloseable {
     /** An answer: status, the headers the callers need, and the body (at most the limit asked for). */
@@ -36,7 +41,7 @@ public final class OutboundHttp implements AutoCloseable {
         }
     }
 
-    private final HttpClient client;
+    private final CompletableFuture<HttpClient> client;
     private final FederationConfig config;
 
     public OutboundHttp(FederationConfig config) {
@@ -46,6 +51,13 @@ public final class OutboundHttp implements AutoCloseable {
     /** With another name lookup (tests map names to chosen addresses; the blocklist still applies). */
     public OutboundHttp(FederationConfig config, Function<String, InetAddress[]> dns) {
         this.config = config;
+        IpBlocklist blocklist = IpBlocklist.allowing(config.allowedNetworks());
+        this.client = CompletableFuture.supplyAsync(() -> start(config, blocklist, dns),
+                task -> Thread.ofPlatform().daemon().name("federation-client-start").start(task));
+    }
+
+    private static HttpClient start(FederationConfig config, IpBlocklist blocklist,
+            Function<String, InetAddress[]> dns) {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setEndpointIdentificationAlgorithm("HTTPS");
         config.trustStore().ifPresent(store -> {
@@ -54,23 +66,44 @@ public final class OutboundHttp implements AutoCloseable {
         });
         HttpClient jetty = new HttpClient();
         jetty.setSslContextFactory(tls);
-        IpBlocklist blocklist = IpBlocklist.allowing(config.allowedNetworks());
         jetty.setSocketAddressResolver(dns == null ? new BlocklistResolver(blocklist)
                 : new BlocklistResolver(blocklist, dns));
         jetty.setConnectTimeout(config.connectTimeout().toMillis());
         jetty.setFollowRedirects(false);
         jetty.setMaxRedirects(5);
         jetty.setUserAgentField(new org.eclipse.jetty.http.HttpField("User-Agent", "Starling"));
+        return start(jetty);
+    }
+
+    private static HttpClient start(HttpClient jetty) {
         try {
             jetty.start();
             // A 401 from a Matrix server carries no WWW-Authenticate challenge; Jetty's HTTP authentication
             // handlers would turn it into a protocol violation instead of handing it back (errcode and all).
             jetty.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
             jetty.getProtocolHandlers().remove(org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME);
+            return jetty;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the federation HTTP client", e);
+            throw new IllegalStateException("cannot start the federation HTTP client: " + e.getMessage(), e);
         }
-        this.client = jetty;
+    }
+
+    /**
+     * Waits until the client has started.
+     *
+     * @throws IllegalStateException if it cannot start (e.g. the configured trust store cannot be read)
+     */
+    public void awaitStarted() {
+        started();
+    }
+
+    private HttpClient started() {
+        try {
+            return client.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IllegalStateException cannotStart ? cannotStart
+                    : new IllegalStateException("cannot start the federation HTTP client", e.getCause());
+        }
     }
 
     /** {@code https}, or {@code http} when configured for loopback tests. */
@@ -92,7 +125,7 @@ public final class OutboundHttp implements AutoCloseable {
             Duration timeout, boolean followRedirects) {
         long limit = Math.min(maxBytes, config.maxResponseBytes());
         Duration total = timeout.compareTo(config.requestTimeout()) < 0 ? timeout : config.requestTimeout();
-        Request request = client.newRequest(uri).method(method).followRedirects(followRedirects)
+        Request request = started().newRequest(uri).method(method).followRedirects(followRedirects)
                 .timeout(total.toMillis(), TimeUnit.MILLISECONDS);
         request.headers(h -> headers.forEach(h::put));
         if (body != null) {
@@ -138,8 +171,14 @@ public final class OutboundHttp implements AutoCloseable {
 
     @Override
     public void close() {
+        HttpClient jetty;
         try {
-            client.stop();
+            jetty = client.join();
+        } catch (CompletionException neverStarted) {
+            return;
+        }
+        try {
+            jetty.stop();
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the federation HTTP client", e);
         }
