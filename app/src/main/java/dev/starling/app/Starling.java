@@ -1,6 +1,6 @@
 package dev.starling.app;
 
-import dev.starling.server.HomeServer;
+import dev.starling.server.Preload;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +63,7 @@ public final class Starling implements Runnable {
         if (args.length > 0 && (args[0].equals("server") || args[0].equals("node"))) {
             // What every start of a server needs, on the second core while this thread parses the command line
             // and the configuration (start to ready, BENCHMARKS.md "Idle memory and start-up time").
-            Thread.ofPlatform().daemon().name("preload").start(HomeServer::preload);
+            Thread.ofPlatform().daemon().name("preload").start(Preload::run);
         }
         System.exit(commandLine(args).execute(args));
     }

@@ -139,24 +139,6 @@ public final class HomeServer implements AutoCloseable {
         this.metricsPort = metricsPort;
     }
 
-    /**
-     * Does, on the calling thread, the part of a start that depends on no configuration: logging (this class's
-     * initialization reads logback's configuration), the SQLite native library, and the slowest class
-     * initializations of Jackson and Jetty (together ~200 ms of one core). A command calls it on a second thread
-     * as it begins, while its main thread reads the command line and the configuration; whatever the main
-     * thread reaches first it waits for (the JVM's class initialization lock, the SQLite loader's lock) rather
-     * than doing twice. Never throws: a problem shows again, and is reported, where the start meets it.
-     */
-    public static void preload() {
-        try {
-            Objects.requireNonNull(new com.fasterxml.jackson.databind.ObjectMapper());
-            org.sqlite.SQLiteJDBCLoader.initialize();
-            Objects.requireNonNull(org.eclipse.jetty.http.MimeTypes.DEFAULTS);
-        } catch (Exception | LinkageError e) {
-            LOG.debug("preload stopped error={}", e.toString());
-        }
-    }
-
     /** Opens the database (running its migrations), then starts listening. */
     public static HomeServer start(ServerConfig config) {
         return start(config, Tuning.defaults());
