@@ -120,6 +120,15 @@ final class StreamStore {
         return rooms;
     }
 
+    /**
+     * The query of {@link #txnIds} for {@code events} event IDs; it searches the index {@code txn_ids_event} (V18)
+     * by all four columns rather than reading every transaction of the device in the room.
+     */
+    static String txnIdsQuery(int events) {
+        return "SELECT event_id, txn_id FROM txn_ids WHERE user_id = ? AND device_id = ? AND room_id = ?"
+                + " AND event_id IN (" + String.join(", ", Collections.nCopies(events, "?")) + ")";
+    }
+
     /** The transaction IDs the device sent some of {@code eventIds} with, by event ID. */
     static Map<String, String> txnIds(Connection c, UserId user, DeviceId device, RoomId roomId,
             Collection<String> eventIds) throws SQLException {
@@ -127,9 +136,7 @@ final class StreamStore {
         if (eventIds.isEmpty()) {
             return txns;
         }
-        String marks = String.join(", ", Collections.nCopies(eventIds.size(), "?"));
-        try (PreparedStatement s = c.prepareStatement("SELECT event_id, txn_id FROM txn_ids WHERE user_id = ?"
-                + " AND device_id = ? AND room_id = ? AND event_id IN (" + marks + ")")) {
+        try (PreparedStatement s = c.prepareStatement(txnIdsQuery(eventIds.size()))) {
             s.setString(1, user.value());
             s.setString(2, device.value());
             s.setString(3, roomId.value());

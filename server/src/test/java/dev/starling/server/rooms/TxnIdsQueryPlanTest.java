@@ -1,0 +1,46 @@
+package dev.starling.server.rooms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.starling.server.storage.Database;
+import dev.starling.server.storage.DatabaseConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The transaction IDs of a device's own served events are looked up by event (index {@code txn_ids_event}, V18),
+ * not by reading every transaction of the device in the room: that cost grew with the device's history, to
+ * ~400 page reads per message after 100 s of load (BENCHMARKS.md, "Transaction IDs by event"). SQLite's plan;
+ * PostgreSQL plans by table statistics, which an empty test table does not have.
+ */
+class TxnIdsQueryPlanTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theLookupSearchesTheIndexByEvent() {
+        try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
+            for (int events : new int[] {1, 2, 10}) {
+                String plan = db.read(c -> plan(c, StreamStore.txnIdsQuery(events)));
+                assertThat(plan).contains("USING INDEX txn_ids_event")
+                        .contains("user_id=? AND device_id=? AND room_id=? AND event_id=?");
+            }
+        }
+    }
+
+    private static String plan(Connection c, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + query);
+                ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                plan.append(r.getString("detail")).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+}
