@@ -182,13 +182,7 @@ final class Population implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                if (!syncing) {
-                    return;
-                }
-                syncErrors.incrementAndGet();
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException stop) {
+                if (!countedAndPaused()) {
                     return;
                 }
             }
@@ -245,13 +239,7 @@ final class Population implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
-                    if (!syncing) {
-                        return;
-                    }
-                    syncErrors.incrementAndGet();
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException stop) {
+                    if (!countedAndPaused()) {
                         return;
                     }
                 }
@@ -280,5 +268,22 @@ final class Population implements AutoCloseable {
     public void close() {
         syncing = false;
         syncers.shutdownNow();
+    }
+
+    /**
+     * After a failed sync: false when the loops are stopping (the failure is the stop's) or the wait is
+     * interrupted; otherwise counts the error, waits 100 ms and returns true.
+     */
+    private boolean countedAndPaused() {
+        if (!syncing) {
+            return false;
+        }
+        syncErrors.incrementAndGet();
+        try {
+            Thread.sleep(100);
+            return true;
+        } catch (InterruptedException stop) {
+            return false;
+        }
     }
 }
