@@ -125,10 +125,12 @@ public final class HomeServer implements AutoCloseable {
     private final int metricsPort;
     private final FederationSender federationSender;
     private final InboundEdus inboundEdus;
+    private final FederationEvents federationEvents;
 
     private HomeServer(Database database, MatrixHttpServer http, Federation federation, int port,
             MetricsListener metricsListener, int metricsPort, FederationSender federationSender,
-            InboundEdus inboundEdus) {
+            InboundEdus inboundEdus, FederationEvents federationEvents) {
+        this.federationEvents = federationEvents;
         this.federationSender = federationSender;
         this.inboundEdus = inboundEdus;
         this.federation = federation;
@@ -306,6 +308,7 @@ public final class HomeServer implements AutoCloseable {
                 federationSender.start();
             } catch (RuntimeException e) {
                 http.close();
+                federationEvents.close();
                 if (metricsListener != null) {
                     metricsListener.close();
                 }
@@ -317,7 +320,7 @@ public final class HomeServer implements AutoCloseable {
                 LOG.info("federation TLS listening address={} port={}", config.bindAddress(), http.tlsPort());
             }
             return new HomeServer(database, http, federation, port, metricsListener, metricsPort, federationSender,
-                    inboundEdus);
+                    inboundEdus, federationEvents);
         } catch (IOException e) {
             closeQuietly(federationSender);
             closeQuietly(federation);
@@ -389,6 +392,7 @@ public final class HomeServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        federationEvents.close();
         federationSender.close();
         federation.close();
         if (metricsListener != null) {

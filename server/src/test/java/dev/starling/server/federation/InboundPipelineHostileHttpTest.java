@@ -11,14 +11,16 @@ import dev.starling.protocol.rooms.RoomVersion;
 import dev.starling.server.federation.FedEvents.Remote;
 import dev.starling.server.storage.Backend;
 import dev.starling.server.storage.OnEveryDatabase;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Hostile PDUs in {@code /send} (issue 4 acceptance 5; SECURITY.md items 8, 12, 14, 19), each checked for its
  * per-PDU error and for what was stored: forged and missing signatures (dropped), a wrong content hash (kept
  * redacted), an oversized PDU (dropped), auth-rule violations (stored as rejected, never state or timeline),
- * unfetchable prev_events and auth events (dropped, the extremities unchanged), one bad PDU among good ones,
- * and soft failure (an event from a user banned in the current state).
+ * unfetchable prev_events and auth events (dropped, the extremities unchanged; a gap the origin would not fill
+ * at first is tried again), one bad PDU among good ones, and soft failure (an event from a user banned in the
+ * current state).
  */
 class InboundPipelineHostileHttpTest {
     private static final RoomVersion VERSION = RoomVersion.V12;
@@ -305,6 +307,38 @@ class InboundPipelineHostileHttpTest {
             assertThat(FedEvents.state(a, room.roomId(), "m.room.member", dave)).isEqualTo(joinId);
             assertThat(FedEvents.extremities(a, room.roomId())).containsExactly(twoId);
             assertThat(room.timelineBodies()).contains("one", "two");
+        }
+    }
+    /**
+     * The origin refuses the first {@code get_missing_events} (it does not count us in the room yet, as after a
+     * partition): the PDU is refused with the open gap, then tried again on its own and accepted once the origin
+     * answers — without another transaction.
+     */
+    @OnEveryDatabase
+    void aPduWhoseGapCouldNotBeFilledIsTriedAgainLater(Backend backend) {
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend);
+                ScriptedRemote c = ScriptedRemote.start()) {
+            Room room = room(a, b);
+            String dave = c.identity.user("dave");
+            ObjectNode join = FedEvents.join(a, c.identity, VERSION, room.roomId(), dave);
+            String joinId = FedEvents.id(join, VERSION);
+            ObjectNode hello = FedEvents.pdu(c.identity, VERSION, room.roomId(), dave, "m.room.message", null,
+                    FedEvents.content("{\"msgtype\":\"m.text\",\"body\":\"after the gap\"}"), List.of(joinId),
+                    List.of(FedEvents.state(a, room.roomId(), "m.room.power_levels", ""), joinId),
+                    join.get("depth").asLong() + 1);
+            String helloId = FedEvents.id(hello, VERSION);
+            c.authChain.add(join);
+            c.missingEvents.add(join);
+            c.refuseMissingEvents.set(1);
+            FederatingServer.Reply reply = FedEvents.transaction(c.identity, a, "refused", List.of(hello), List.of());
+            assertThat(error(reply, helloId)).contains("prev_events");
+            assertThat(FedEvents.stored(a, helloId)).isEqualTo("absent");
+            assertThat(OutboundFedClient.await(Duration.ofSeconds(20),
+                    () -> FedEvents.stored(a, helloId).equals("timeline"))).isTrue();
+            assertThat(c.missingEventsRequests.get()).isEqualTo(2);
+            assertThat(FedEvents.state(a, room.roomId(), "m.room.member", dave)).isEqualTo(joinId);
+            assertThat(FedEvents.extremities(a, room.roomId())).containsExactly(helloId);
+            assertThat(room.timelineBodies()).contains("after the gap");
         }
     }
 }

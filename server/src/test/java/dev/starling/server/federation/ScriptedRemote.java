@@ -10,6 +10,7 @@ import dev.starling.server.federation.keys.OwnKeys;
 import dev.starling.server.http.Access;
 import dev.starling.server.http.Authenticator;
 import dev.starling.server.http.HttpServerConfig;
+import dev.starling.server.http.MatrixException;
 import dev.starling.server.http.MatrixHttpServer;
 import dev.starling.server.http.MatrixResponse;
 import dev.starling.server.http.Route;
@@ -32,6 +33,9 @@ final class ScriptedRemote implements AutoCloseable {
     final List<ObjectNode> missingEvents = new CopyOnWriteArrayList<>();
     final List<ObjectNode> authChain = new CopyOnWriteArrayList<>();
     final AtomicInteger missingEventsRequests = new AtomicInteger();
+    /** How many of the next {@code get_missing_events} requests are answered 403 (as by a server that does not
+     * count ours in the room yet). */
+    final AtomicInteger refuseMissingEvents = new AtomicInteger();
     final AtomicInteger eventAuthRequests = new AtomicInteger();
     private final MatrixHttpServer http;
 
@@ -52,6 +56,9 @@ final class ScriptedRemote implements AutoCloseable {
                             .access(Access.PUBLIC),
                     Route.post("/_matrix/federation/v1/get_missing_events/{roomId}", r -> {
                         self[0].missingEventsRequests.incrementAndGet();
+                        if (self[0].refuseMissingEvents.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw MatrixException.forbidden("the server is not in the room");
+                        }
                         return MatrixResponse.ok(list("events", self[0].missingEvents));
                     }).access(Access.PUBLIC),
                     Route.get("/_matrix/federation/v1/event_auth/{roomId}/{eventId}", r -> {

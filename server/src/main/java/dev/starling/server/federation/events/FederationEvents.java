@@ -13,7 +13,7 @@ import java.time.Clock;
  * Room events over federation, wired: the inbound pipeline behind {@code /send} and the endpoints that serve
  * events to other servers. Built by {@link dev.starling.server.federation.Federation}.
  */
-public final class FederationEvents {
+public final class FederationEvents implements AutoCloseable {
     private final SendApi sendApi;
     private final EventServingApi servingApi;
 
@@ -30,5 +30,11 @@ public final class FederationEvents {
 
     public EventServingApi servingApi() {
         return servingApi;
+    }
+
+    /** Stops what runs in the background (retries of refused PDUs); call before the database closes. */
+    @Override
+    public void close() {
+        sendApi.close();
     }
 }

@@ -44,9 +44,16 @@ final class InboundPipeline {
     private static final int MAX_LATEST = 10;
 
     /** Why a PDU was not accepted; {@code stored} when it was kept as rejected. */
-    static final class Refused extends RuntimeException {
+    static class Refused extends RuntimeException {
         Refused(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Refused because some prev_events could not be fetched: the gap may close later ({@link GapRetries}). */
+    static final class GapOpen extends Refused {
+        GapOpen(String message) {
+            super(message);
         }
     }
 
@@ -256,7 +263,7 @@ final class InboundPipeline {
         }
         List<EventId> missing = missingPrevs(event);
         if (!missing.isEmpty()) {
-            throw new Refused("prev_events could not be fetched: " + missing.size() + " missing");
+            throw new GapOpen("prev_events could not be fetched: " + missing.size() + " missing");
         }
     }
 

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Inbound transactions: the envelope, deduplication by {@code (origin, txnId)}, each PDU through the
  * {@link InboundPipeline} with its own result, each EDU handed to {@link InboundEdus}. Transactions of one
- * origin are handled one at a time (SECURITY.md item 19). Thread-safe.
+ * origin are handled one at a time (SECURITY.md item 19). A PDU refused because its gap stayed open is tried
+ * again later ({@link GapRetries}), under the same locks. Thread-safe; {@link #close()} stops the retries.
  */
-public final class SendApi {
+public final class SendApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SendApi.class);
     /** Server-Server API § Transactions: at most 50 PDUs and 100 EDUs. */
     public static final int MAX_PDUS = 50;
@@ -45,6 +46,7 @@ public final class SendApi {
     private final TransactionStore transactions;
     private final Clock clock;
     private final ReentrantLock[] originLocks = new ReentrantLock[STRIPES];
+    private final GapRetries retries;
 
     SendApi(ServerName serverName, RemoteEvents rooms, InboundPipeline pipeline, InboundEdus edus,
             TransactionStore transactions, Clock clock) {
@@ -57,6 +59,18 @@ public final class SendApi {
         for (int i = 0; i < STRIPES; i++) {
             originLocks[i] = new ReentrantLock();
         }
+        this.retries = new GapRetries();
+    }
+
+    /** Stops the retries of refused PDUs (before the database closes). */
+    @Override
+    public void close() {
+        retries.close();
+    }
+
+    /** PDUs waiting to be tried again (tests). */
+    int retriesPending() {
+        return retries.pending();
     }
 
     /** PUT /_matrix/federation/v1/send/{txnId} — Server-Server API § Transactions. */
@@ -90,7 +104,7 @@ public final class SendApi {
         if (eduList != null && eduList.size() > MAX_EDUS) {
             throw MatrixException.badJson("a transaction carries at most " + MAX_EDUS + " EDUs");
         }
-        ReentrantLock lock = originLocks[Math.floorMod(origin.hashCode(), STRIPES)];
+        ReentrantLock lock = originLock(origin);
         lock.lock();
         try {
             Optional<ObjectNode> earlier = transactions.answer(origin, txnId);
@@ -166,13 +180,45 @@ public final class SendApi {
             results.putObject(id);
             return true;
         } catch (InboundPipeline.Refused e) {
-            LOG.info("pdu not accepted origin={} event_id={} reason={}", origin, id, e.getMessage());
+            boolean retried = e instanceof InboundPipeline.GapOpen
+                    && retries.schedule(origin, pdu.eventId(), () -> retry(origin, pdu));
+            LOG.info("pdu not accepted origin={} event_id={} reason={} retried={}", origin, id, e.getMessage(),
+                    retried);
             results.putObject(id).put("error", e.getMessage());
             return true;
         } catch (RuntimeException e) {
             LOG.warn("pdu failed origin={} event_id={} error={}", origin, id, e.toString());
             results.putObject(id).put("error", "internal error");
             return false;
+        }
+    }
+
+    private ReentrantLock originLock(ServerName origin) {
+        return originLocks[Math.floorMod(origin.hashCode(), STRIPES)];
+    }
+
+    /** One retry of a PDU whose gap stayed open ({@link GapRetries}); true when it is settled either way. */
+    private boolean retry(ServerName origin, Pdu pdu) {
+        ReentrantLock lock = originLock(origin);
+        lock.lock();
+        try {
+            if (!rooms.serverJoined(pdu.roomId(), serverName)) {
+                return true;
+            }
+            rooms.underLock(pdu.roomId(), () -> {
+                pipeline.process(origin, pdu, true);
+                return null;
+            });
+            LOG.info("pdu accepted on retry origin={} event_id={}", origin, pdu.eventId());
+            return true;
+        } catch (InboundPipeline.GapOpen e) {
+            return false;
+        } catch (InboundPipeline.Refused e) {
+            LOG.info("pdu not accepted on retry origin={} event_id={} reason={}", origin, pdu.eventId(),
+                    e.getMessage());
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
