@@ -10,7 +10,6 @@ import dev.starling.mesh.link.LinkConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,9 +232,7 @@ class MeshPartitionTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return TestPorts.freePort();
     }
 
     /** Keeps origin_server_ts strictly increasing between the steps (the order the derivation relies on). */
