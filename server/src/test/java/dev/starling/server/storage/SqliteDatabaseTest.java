@@ -35,6 +35,7 @@ class SqliteDatabaseTest {
             assertThat(writerPragma(db, "synchronous")).isEqualTo("2"); // FULL
             assertThat(writerPragma(db, "foreign_keys")).isEqualTo("1");
             assertThat(writerPragma(db, "busy_timeout")).isEqualTo("5000");
+            assertThat(writerPragma(db, "wal_autocheckpoint")).isEqualTo("10000");
             assertThat(readerPragma(db, "foreign_keys")).isEqualTo("1");
             assertThat(readerPragma(db, "query_only")).isEqualTo("1");
         }
