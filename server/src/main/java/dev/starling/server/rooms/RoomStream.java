@@ -101,9 +101,13 @@ public final class RoomStream {
         return db.read(c -> RoomStore.joinedRooms(c, user));
     }
 
-    /** The greatest committed stream position (see {@code storage.StreamPositions}). */
+    /**
+     * The greatest committed stream position (see {@code storage.StreamPositions}): from memory where the
+     * database knows it ({@code Database.committedPosition}, SQLite), else read.
+     */
     public long position() {
-        return db.read(StreamStore::position);
+        java.util.OptionalLong known = db.committedPosition();
+        return known.isPresent() ? known.getAsLong() : db.read(StreamStore::position);
     }
 
     /**
@@ -122,7 +126,9 @@ public final class RoomStream {
         if (since.isPresent() && !fullState && nothingNew(user, since.get().position(), upTo, filter)) {
             return NOTHING; // no transaction at all
         }
-        return db.read(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter, known));
+        // Taken before the read begins: every position up to it is visible to the read's snapshot.
+        long visible = db.committedPosition().orElse(Long.MIN_VALUE);
+        return db.read(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter, known, visible));
     }
 
     /**

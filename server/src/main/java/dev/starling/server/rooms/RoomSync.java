@@ -36,17 +36,20 @@ final class RoomSync {
 
     static Batch read(Connection c, UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
             boolean fullState, RoomFilter filter) throws SQLException {
-        return read(c, user, device, since, upTo, limit, fullState, filter, null);
+        return read(c, user, device, since, upTo, limit, fullState, filter, null, Long.MIN_VALUE);
     }
 
     /**
      * As {@link #read(Connection, UserId, DeviceId, Optional, long, int, boolean, RoomFilter)}, with the
      * in-memory reads of {@code known} when given (see {@link RoomStream}): memberships, which rooms have new
      * events, and the new events themselves.
+     *
+     * @param visible a position known committed before this read began (every position up to it is in its
+     *     snapshot), or {@link Long#MIN_VALUE}: an {@code upTo} at or below it needs no read of the position
      */
     static Batch read(Connection c, UserId user, DeviceId device, Optional<StreamToken> since, long upTo, int limit,
-            boolean fullState, RoomFilter filter, RoomStream.Known known) throws SQLException {
-        long pos = Math.min(upTo, StreamStore.position(c));
+            boolean fullState, RoomFilter filter, RoomStream.Known known, long visible) throws SQLException {
+        long pos = upTo <= visible ? upTo : Math.min(upTo, StreamStore.position(c));
         long after = Math.min(since.map(StreamToken::position).orElse(0L), pos);
         List<RoomBatch> join = new ArrayList<>();
         List<InvitedRoom> invite = new ArrayList<>();

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +35,33 @@ public final class Database implements AutoCloseable {
     private volatile TransactionListener listener = TransactionListener.NONE;
     /** The streams' last changes, from the position at opening on (sync skips reads with it). */
     private final StreamChanges changes;
+    /** SQLite with group commit: the stream position as of the last commit (see {@link #committedPosition}). */
+    private final AtomicLong committed = new AtomicLong(Long.MIN_VALUE);
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
-        this.groupCommit = dialect == Dialect.SQLITE && !Boolean.getBoolean(NO_GROUP_COMMIT_PROPERTY)
-                ? new GroupCommit(writer) : null;
-        this.changes = new StreamChanges(runOnce(reader, true, StreamPositions::current));
+        long opened = runOnce(reader, true, StreamPositions::current);
+        this.changes = new StreamChanges(opened);
+        if (dialect == Dialect.SQLITE && !Boolean.getBoolean(NO_GROUP_COMMIT_PROPERTY)) {
+            committed.set(opened);
+            this.groupCommit = new GroupCommit(writer, position -> committed.accumulateAndGet(position, Math::max));
+        } else {
+            this.groupCommit = null;
+        }
+    }
+
+    /**
+     * The greatest committed stream position without a read, where it is known: SQLite with group commit, where
+     * the one writer reads the position just before each commit and publishes it after the commit and before
+     * any caller of that commit returns. So a read transaction begun after this call sees everything up to it,
+     * and whoever a committing caller wakes (the /sync notifier) already finds the new position here. Empty on
+     * PostgreSQL (many writers) and without group commit: read {@link StreamPositions#current} there. Assumes
+     * this process is the only writer of the streams, as {@link StreamChanges} does.
+     */
+    public OptionalLong committedPosition() {
+        return groupCommit == null ? OptionalLong.empty() : OptionalLong.of(committed.get());
     }
 
     /**

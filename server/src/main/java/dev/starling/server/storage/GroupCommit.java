@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -55,8 +56,16 @@ final class GroupCommit implements AutoCloseable {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
 
-    GroupCommit(HikariDataSource writer) {
+    /** Told the stream position as of each commit, before the commit's callers are released. */
+    private final LongConsumer committedPosition;
+
+    /**
+     * @param committedPosition told, after each commit and before any of its callers returns, the stream position
+     *     as the committed transaction left it ({@link StreamPositions#current}, read just before the commit)
+     */
+    GroupCommit(HikariDataSource writer, LongConsumer committedPosition) {
         this.writer = writer;
+        this.committedPosition = committedPosition;
         this.thread = Thread.ofPlatform().name("starling-sqlite-writer").daemon(true).unstarted(this::loop);
         thread.start();
     }
@@ -208,13 +217,16 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
         }
+        long position;
         try {
+            position = StreamPositions.current(c);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             failAll(done, c, e);
             settle(refused);
             return i;
         }
+        committedPosition.accept(position);
         commits.incrementAndGet();
         items.addAndGet(done.size());
         if (done.size() > 1 && log.isDebugEnabled()) {

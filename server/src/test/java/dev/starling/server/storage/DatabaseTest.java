@@ -28,6 +28,36 @@ class DatabaseTest {
         }
     }
 
+    /**
+     * SQLite (one writer, group commit) knows the committed stream position without a read: after each commit,
+     * before its caller returns; a failed transaction leaves it. PostgreSQL (many writers) does not.
+     */
+    @OnEveryDatabase
+    void theCommittedStreamPositionIsKnownWhereOneWriterCommits(Backend backend) {
+        try (TestDatabase t = backend.create()) {
+            Database db = t.db();
+            long opened = db.read(StreamPositions::current);
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                assertThat(db.committedPosition()).isEmpty();
+                return;
+            }
+            assertThat(db.committedPosition()).hasValue(opened);
+            long last = db.inTransaction(c -> StreamPositions.take(c, 3) + 2);
+            assertThat(last).isEqualTo(opened + 3);
+            assertThat(db.committedPosition()).hasValue(last);
+            RuntimeException failure = new IllegalStateException("boom");
+            assertThatThrownBy(() -> db.inTransaction(c -> {
+                StreamPositions.next(c);
+                throw failure;
+            })).isSameAs(failure);
+            assertThat(db.committedPosition()).hasValue(last);
+            assertThat(db.read(StreamPositions::current)).isEqualTo(last);
+            long next = db.submit(StreamPositions::next).await();
+            assertThat(db.committedPosition()).hasValue(next);
+            assertThat(next).isEqualTo(last + 1);
+        }
+    }
+
     @OnEveryDatabase
     void dialectMatchesTheDatabase(Backend backend) {
         try (TestDatabase t = backend.create()) {
