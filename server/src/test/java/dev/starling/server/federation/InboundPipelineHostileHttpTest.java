@@ -55,6 +55,25 @@ class InboundPipelineHostileHttpTest {
         return new Room(a, remote, alice, roomId, bob);
     }
 
+    /** A user of the scripted server {@code c} whose join (not sent to us) the room's state allows. */
+    private record Joined(ScriptedRemote c, Room room, String user, ObjectNode join, String joinId,
+            List<String> auth) {
+        /** A message after {@code prev}, {@code depthAfterJoin} deeper than the join. */
+        ObjectNode says(String text, String prev, int depthAfterJoin) {
+            return FedEvents.pdu(c.identity, VERSION, room.roomId(), user, "m.room.message", null,
+                    FedEvents.content("{\"msgtype\":\"m.text\",\"body\":\"" + text + "\"}"), List.of(prev), auth,
+                    join.get("depth").asLong() + depthAfterJoin);
+        }
+    }
+
+    private static Joined joined(FederatingServer a, ScriptedRemote c, Room room, String name) {
+        String user = c.identity.user(name);
+        ObjectNode join = FedEvents.join(a, c.identity, VERSION, room.roomId(), user);
+        String joinId = FedEvents.id(join, VERSION);
+        return new Joined(c, room, user, join, joinId,
+                List.of(FedEvents.state(a, room.roomId(), "m.room.power_levels", ""), joinId));
+    }
+
     private static String error(FederatingServer.Reply reply, String eventId) {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("pdus").has(eventId)).as(reply.json().toString()).isTrue();
@@ -280,23 +299,16 @@ class InboundPipelineHostileHttpTest {
                 ScriptedRemote c = ScriptedRemote.start()) {
             Room room = room(a, b);
             // c's user dave joins (not sent to us), then says two things; we receive only the last.
-            String dave = c.identity.user("dave");
-            ObjectNode join = FedEvents.join(a, c.identity, VERSION, room.roomId(), dave);
-            String joinId = FedEvents.id(join, VERSION);
-            List<String> daveAuth = List.of(FedEvents.state(a, room.roomId(), "m.room.power_levels", ""), joinId);
-            ObjectNode one = FedEvents.pdu(c.identity, VERSION, room.roomId(), dave, "m.room.message", null,
-                    FedEvents.content("{\"msgtype\":\"m.text\",\"body\":\"one\"}"), List.of(joinId), daveAuth,
-                    join.get("depth").asLong() + 1);
+            Joined dave = joined(a, c, room, "dave");
+            ObjectNode one = dave.says("one", dave.joinId(), 1);
             String oneId = FedEvents.id(one, VERSION);
-            ObjectNode two = FedEvents.pdu(c.identity, VERSION, room.roomId(), dave, "m.room.message", null,
-                    FedEvents.content("{\"msgtype\":\"m.text\",\"body\":\"two\"}"), List.of(oneId), daveAuth,
-                    join.get("depth").asLong() + 2);
+            ObjectNode two = dave.says("two", oneId, 2);
             String twoId = FedEvents.id(two, VERSION);
             // A forged event in the pulled batch is dropped like a pushed one.
             ObjectNode forged = FedEvents.message(a, new Remote(c.identity.name(), SigningKey.generate(c.identity.key()
-                    .keyId())), VERSION, room.roomId(), dave, "forged");
-            c.authChain.add(join);
-            c.missingEvents.addAll(List.of(one, join, forged));
+                    .keyId())), VERSION, room.roomId(), dave.user(), "forged");
+            c.authChain.add(dave.join());
+            c.missingEvents.addAll(List.of(one, dave.join(), forged));
             FederatingServer.Reply reply = FedEvents.transaction(c.identity, a, "gap", List.of(two), List.of());
             assertThat(error(reply, twoId)).isEmpty();
             assertThat(c.eventAuthRequests.get()).isEqualTo(1);
@@ -304,11 +316,12 @@ class InboundPipelineHostileHttpTest {
             assertThat(FedEvents.stored(a, oneId)).isEqualTo("timeline");
             assertThat(FedEvents.stored(a, twoId)).isEqualTo("timeline");
             assertThat(FedEvents.stored(a, FedEvents.id(forged, VERSION))).isEqualTo("absent");
-            assertThat(FedEvents.state(a, room.roomId(), "m.room.member", dave)).isEqualTo(joinId);
+            assertThat(FedEvents.state(a, room.roomId(), "m.room.member", dave.user())).isEqualTo(dave.joinId());
             assertThat(FedEvents.extremities(a, room.roomId())).containsExactly(twoId);
             assertThat(room.timelineBodies()).contains("one", "two");
         }
     }
+
     /**
      * The origin refuses the first {@code get_missing_events} (it does not count us in the room yet, as after a
      * partition): the PDU is refused with the open gap, then tried again on its own and accepted once the origin
@@ -319,16 +332,11 @@ class InboundPipelineHostileHttpTest {
         try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend);
                 ScriptedRemote c = ScriptedRemote.start()) {
             Room room = room(a, b);
-            String dave = c.identity.user("dave");
-            ObjectNode join = FedEvents.join(a, c.identity, VERSION, room.roomId(), dave);
-            String joinId = FedEvents.id(join, VERSION);
-            ObjectNode hello = FedEvents.pdu(c.identity, VERSION, room.roomId(), dave, "m.room.message", null,
-                    FedEvents.content("{\"msgtype\":\"m.text\",\"body\":\"after the gap\"}"), List.of(joinId),
-                    List.of(FedEvents.state(a, room.roomId(), "m.room.power_levels", ""), joinId),
-                    join.get("depth").asLong() + 1);
+            Joined dave = joined(a, c, room, "dave");
+            ObjectNode hello = dave.says("after the gap", dave.joinId(), 1);
             String helloId = FedEvents.id(hello, VERSION);
-            c.authChain.add(join);
-            c.missingEvents.add(join);
+            c.authChain.add(dave.join());
+            c.missingEvents.add(dave.join());
             c.refuseMissingEvents.set(1);
             FederatingServer.Reply reply = FedEvents.transaction(c.identity, a, "refused", List.of(hello), List.of());
             assertThat(error(reply, helloId)).contains("prev_events");
@@ -336,7 +344,7 @@ class InboundPipelineHostileHttpTest {
             assertThat(OutboundFedClient.await(Duration.ofSeconds(20),
                     () -> FedEvents.stored(a, helloId).equals("timeline"))).isTrue();
             assertThat(c.missingEventsRequests.get()).isEqualTo(2);
-            assertThat(FedEvents.state(a, room.roomId(), "m.room.member", dave)).isEqualTo(joinId);
+            assertThat(FedEvents.state(a, room.roomId(), "m.room.member", dave.user())).isEqualTo(dave.joinId());
             assertThat(FedEvents.extremities(a, room.roomId())).containsExactly(helloId);
             assertThat(room.timelineBodies()).contains("after the gap");
         }
