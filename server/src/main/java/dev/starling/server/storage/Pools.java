@@ -21,6 +21,10 @@ final class Pools {
      * an OS crash, not only a killed process as with {@code NORMAL}. "Nothing acknowledged before commit"
      * means nothing acknowledged before it is durable; group commit keeps the fsyncs few. IMMEDIATE
      * transactions take the write lock up front, so a transaction never fails halfway to upgrade its lock.
+     * Temporary storage is in memory ({@code temp_store = MEMORY}): {@link GroupCommit} runs every item inside a
+     * savepoint, and SQLite keeps the first image of each page an item changes in a sub-journal, which it would
+     * otherwise move to a temporary file past 64 KiB and rewrite for every item (about 75 {@code pwrite} calls
+     * and 130 KB per message sent under load; BENCHMARKS.md, "Savepoint sub-journals").
      *
      * <p>The idle writer stays in auto-commit mode and {@link Database} turns it off for each transaction:
      * sqlite-jdbc runs {@code BEGIN IMMEDIATE} as soon as auto-commit is off and again right after every
@@ -42,6 +46,7 @@ final class Pools {
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         HikariConfig hikari = base("starling-sqlite-writer", sqliteUrl(config), 1);
         hikari.setAutoCommit(true);
         hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
