@@ -35,10 +35,13 @@ public final class Database implements AutoCloseable {
     private volatile TransactionListener listener = TransactionListener.NONE;
     /** The streams' last changes, from the position at opening on (sync skips reads with it). */
     private final StreamChanges changes;
+    /** SQLite with group commit: copies the WAL into the database file beside the writer; otherwise null. */
+    private final Checkpointer checkpointer;
     /** SQLite with group commit: the stream position as of the last commit (see {@link #committedPosition}). */
     private final AtomicLong committed = new AtomicLong(Long.MIN_VALUE);
 
-    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
+    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader,
+            Checkpointer.Connector checkpoints) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
@@ -46,8 +49,15 @@ public final class Database implements AutoCloseable {
         this.changes = new StreamChanges(opened);
         if (dialect == Dialect.SQLITE && !Boolean.getBoolean(NO_GROUP_COMMIT_PROPERTY)) {
             committed.set(opened);
-            this.groupCommit = new GroupCommit(writer, position -> committed.accumulateAndGet(position, Math::max));
+            this.checkpointer = checkpoints == null ? null : new Checkpointer(checkpoints);
+            this.groupCommit = new GroupCommit(writer, position -> {
+                committed.accumulateAndGet(position, Math::max);
+                if (checkpointer != null) {
+                    checkpointer.committed();
+                }
+            });
         } else {
+            this.checkpointer = null;
             this.groupCommit = null;
         }
     }
@@ -77,7 +87,8 @@ public final class Database implements AutoCloseable {
                     Migrations.migrate(writer, Dialect.SQLITE);
                     HikariDataSource readers = start(() -> Pools.sqliteReaders(sqlite));
                     log.info("database: SQLite at {}", sqlite.file().toAbsolutePath());
-                    yield new Database(Dialect.SQLITE, writer, readers);
+                    yield new Database(Dialect.SQLITE, writer, readers,
+                            Pools.checkpointer() ? () -> Pools.sqliteCheckpointConnection(sqlite) : null);
                 } catch (RuntimeException e) {
                     writer.close();
                     throw e;
@@ -92,7 +103,7 @@ public final class Database implements AutoCloseable {
                     throw e;
                 }
                 log.info("database: {}", postgres);
-                yield new Database(Dialect.POSTGRESQL, pool, pool);
+                yield new Database(Dialect.POSTGRESQL, pool, pool, null);
             }
         };
     }
@@ -240,6 +251,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (groupCommit != null) {
             groupCommit.close();
+        }
+        if (checkpointer != null) {
+            checkpointer.close();
         }
         if (reader != writer) {
             reader.close();

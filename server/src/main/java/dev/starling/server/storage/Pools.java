@@ -32,14 +32,33 @@ final class Pools {
      * process (the {@code starling admin} tools, a backup) could ever write, whatever the busy timeout.
      */
     /**
-     * WAL pages after which a commit checkpoints them into the database file (SQLite's default is 1,000, 4 MB).
-     * The pages a stream of small transactions dirties (index leaves, the newest table pages) are mostly the
-     * same ones again and again: with a longer WAL each of them is copied to the database file once per
-     * checkpoint instead of ten times. Measured with the load generator's closed loop, 2 pairs side by side:
-     * 1,488–1,521 sends/s against 1,244–1,350, 0.98 against 1.06–1.08 ms of server CPU per message (BENCHMARKS.md,
-     * "WAL checkpoints"). The WAL file keeps its largest size (about 40 MB) between checkpoints.
+     * WAL pages after which a commit checkpoints them into the database file on the writer itself (SQLite's default
+     * is 1,000, 4 MB). {@link Checkpointer} does this on its own thread about once a second, so this is only a
+     * backstop for when it cannot keep up: above the ~25,000 pages a second of the fastest measured load writes.
+     * Without the checkpointer ({@link #NO_CHECKPOINTER_PROPERTY}) it is
+     * {@link #WAL_AUTOCHECKPOINT_PAGES_ALONE}.
      */
-    static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+    static final int WAL_AUTOCHECKPOINT_PAGES = 50_000;
+
+    /**
+     * The writer's automatic checkpoint without {@link Checkpointer}. The pages a stream of small transactions
+     * dirties (index leaves, the newest table pages) are mostly the same ones again and again: with a longer WAL
+     * each of them is copied to the database file once per checkpoint instead of ten times. Measured with the load
+     * generator's closed loop, 2 pairs side by side: 1,488–1,521 sends/s against 1,244–1,350 with 1,000 pages, 0.98
+     * against 1.06–1.08 ms of server CPU per message (BENCHMARKS.md, "WAL checkpoints").
+     */
+    static final int WAL_AUTOCHECKPOINT_PAGES_ALONE = 10_000;
+
+    /**
+     * Set to {@code true} to checkpoint on the writer as before {@link Checkpointer} (to measure it): every
+     * {@link #WAL_AUTOCHECKPOINT_PAGES_ALONE} pages.
+     */
+    static final String NO_CHECKPOINTER_PROPERTY = "starling.sqlite.noCheckpointer";
+
+    /** Whether SQLite checkpoints on {@link Checkpointer}'s thread: with group commit, unless turned off. */
+    static boolean checkpointer() {
+        return !Boolean.getBoolean(NO_CHECKPOINTER_PROPERTY) && !Boolean.getBoolean(Database.NO_GROUP_COMMIT_PROPERTY);
+    }
 
     static HikariDataSource sqliteWriter(DatabaseConfig.Sqlite config) {
         SQLiteConfig sqlite = sqliteBase(config);
@@ -49,10 +68,21 @@ final class Pools {
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         HikariConfig hikari = base("starling-sqlite-writer", sqliteUrl(config), 1);
         hikari.setAutoCommit(true);
-        hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
+        hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = "
+                + (checkpointer() ? WAL_AUTOCHECKPOINT_PAGES : WAL_AUTOCHECKPOINT_PAGES_ALONE));
         hikari.setDataSourceProperties(sqlite.toProperties());
         keepStatements(hikari, sqlite);
         return new HikariDataSource(hikari);
+    }
+
+    /**
+     * The {@link Checkpointer}'s own connection: not pooled, opened by its thread; {@code synchronous=FULL} as the
+     * writer's, so a checkpoint fsyncs the database file before the WAL can start over.
+     */
+    static java.sql.Connection sqliteCheckpointConnection(DatabaseConfig.Sqlite config) throws java.sql.SQLException {
+        SQLiteConfig sqlite = sqliteBase(config);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        return sqlite.createConnection(sqliteUrl(config));
     }
 
     /** Read-only SQLite connections ({@code query_only}); open them after the writer has set WAL mode. */

@@ -36,7 +36,7 @@ class SqliteDatabaseTest {
             assertThat(writerPragma(db, "synchronous")).isEqualTo("2"); // FULL
             assertThat(writerPragma(db, "foreign_keys")).isEqualTo("1");
             assertThat(writerPragma(db, "busy_timeout")).isEqualTo("5000");
-            assertThat(writerPragma(db, "wal_autocheckpoint")).isEqualTo("10000");
+            assertThat(writerPragma(db, "wal_autocheckpoint")).isEqualTo("50000"); // a backstop: see Checkpointer
             assertThat(writerPragma(db, "temp_store")).isEqualTo("2"); // MEMORY
             assertThat(readerPragma(db, "foreign_keys")).isEqualTo("1");
             assertThat(readerPragma(db, "query_only")).isEqualTo("1");
@@ -73,6 +73,42 @@ class SqliteDatabaseTest {
             });
             assertThat(temporary).isEmpty();
         }
+    }
+
+    /**
+     * The WAL reaches the database file without the writer checkpointing ({@link Checkpointer}): its automatic
+     * checkpoint would wait for 50,000 pages, and these commits write a few hundred.
+     */
+    @Test
+    void committedPagesAreCopiedIntoTheDatabaseFileBesideTheWriter() throws Exception {
+        try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
+            Path file = dir.resolve(DatabaseConfig.SQLITE_FILE_NAME);
+            db.inTransaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+                }
+                return null;
+            });
+            long before = Files.size(file);
+            for (int i = 0; i < 20; i++) {
+                int from = i * 100;
+                db.inTransaction(c -> {
+                    try (var s = c.createStatement()) {
+                        s.execute("WITH RECURSIVE n(i) AS (SELECT " + (from + 1) + " UNION ALL SELECT i + 1 FROM n"
+                                + " WHERE i < " + (from + 100) + ") INSERT INTO scratch (id, v)"
+                                + " SELECT i, randomblob(1000) FROM n");
+                    }
+                    return null;
+                });
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (Files.size(file) < before + 2_000_000 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(Files.size(file)).isGreaterThanOrEqualTo(before + 2_000_000);
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+                t -> t.getName().equals("starling-sqlite-checkpointer") && t.isAlive());
     }
 
     private static String target(Path fd) {

@@ -1,0 +1,164 @@
+package dev.starling.server.storage;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the SQLite WAL into the database file on a thread and connection of its own, so that the writer's commits
+ * never wait for it. SQLite's automatic checkpoint runs on the connection that commits — our one writer — and while
+ * it copies thousands of pages (and fsyncs the database file) no batch can commit: every send queued meanwhile waits,
+ * which set the tail of the send → /sync latency (BENCHMARKS.md, "Checkpoints off the writer"). Here a
+ * {@code PASSIVE} checkpoint runs beside the writer: it copies what no reader still needs, never blocks the writer
+ * or a reader, and the writer starts the WAL over once everything in it is copied.
+ *
+ * <p>Driven by commits, not by a timer: {@link #committed} (called after each commit) wakes the thread, which
+ * checkpoints at most once per {@link #INTERVAL_MILLIS}; an idle database is not touched. The writer keeps SQLite's
+ * automatic checkpoint as a backstop for a checkpointer that cannot keep up ({@link Pools#WAL_AUTOCHECKPOINT_PAGES}).
+ * Thread-safe.
+ */
+final class Checkpointer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
+
+    /** The least time between two checkpoints: under load about a second of commits is copied at once. */
+    static final long INTERVAL_MILLIS = 1_000;
+
+    /** Opens the checkpointer's own connection to the database (on its thread, when first needed). */
+    interface Connector {
+        Connection open() throws SQLException;
+    }
+
+    private final Connector connector;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean pending;
+    private boolean closed;
+    private long checkpoints;
+
+    Checkpointer(Connector connector) {
+        this.connector = connector;
+        this.thread = Thread.ofPlatform().name("starling-sqlite-checkpointer").daemon(true).unstarted(this::loop);
+        thread.start();
+    }
+
+    /** After a commit: the WAL has grown, so a checkpoint is due (within {@link #INTERVAL_MILLIS}). */
+    void committed() {
+        lock.lock();
+        try {
+            if (!pending) {
+                pending = true;
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checkpoints run so far (tests). */
+    long checkpoints() {
+        lock.lock();
+        try {
+            return checkpoints;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the thread (a checkpoint under way finishes first) and closes its connection. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        Connection connection = null;
+        long last = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS);
+        try {
+            while (awaitDue(last)) {
+                last = System.nanoTime();
+                try {
+                    if (connection == null) {
+                        connection = connector.open();
+                    }
+                    checkpoint(connection);
+                } catch (SQLException e) {
+                    // The writer's automatic checkpoint still bounds the WAL; try again after the next commit.
+                    log.warn("database checkpoint failed: {}", e.getMessage());
+                    connection = closeQuietly(connection);
+                }
+            }
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /** Waits until a commit has asked for a checkpoint and {@link #INTERVAL_MILLIS} have passed; false once closed. */
+    private boolean awaitDue(long last) {
+        lock.lock();
+        try {
+            while (!closed) {
+                long wait = last + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS) - System.nanoTime();
+                if (pending && wait <= 0) {
+                    pending = false; // a commit from now on asks again
+                    return true;
+                }
+                if (pending) {
+                    changed.awaitNanos(wait);
+                } else {
+                    changed.awaitUninterruptibly();
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkpoint(Connection connection) throws SQLException {
+        long started = System.nanoTime();
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            if (r.next() && log.isDebugEnabled()) {
+                log.debug("database checkpoint walFrames={} copied={} millis={}", r.getLong(2), r.getLong(3),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
+        }
+        lock.lock();
+        try {
+            checkpoints++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Connection closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the checkpoint connection failed: {}", e.getMessage());
+            }
+        }
+        return null;
+    }
+}
