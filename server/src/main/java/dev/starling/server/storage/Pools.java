@@ -23,8 +23,8 @@ final class Pools {
      * transactions take the write lock up front, so a transaction never fails halfway to upgrade its lock.
      * Temporary storage is in memory ({@code temp_store = MEMORY}): {@link GroupCommit} runs every item inside a
      * savepoint, and SQLite keeps the first image of each page an item changes in a sub-journal, which it would
-     * otherwise move to a temporary file past 64 KiB and rewrite for every item (about 75 {@code pwrite} calls
-     * and 130 KB per message sent under load; BENCHMARKS.md, "Savepoint sub-journals").
+     * otherwise move to a temporary file past 64 KiB and rewrite for every item (about 70 {@code pwrite} calls
+     * and 140 KB per message sent under load; BENCHMARKS.md, "Savepoint sub-journals on disk").
      *
      * <p>The idle writer stays in auto-commit mode and {@link Database} turns it off for each transaction:
      * sqlite-jdbc runs {@code BEGIN IMMEDIATE} as soon as auto-commit is off and again right after every

@@ -46,7 +46,7 @@ class SqliteDatabaseTest {
     /**
      * Group commit runs each item inside a savepoint, and SQLite keeps the first image of every page an item
      * changes in a sub-journal, which it moves to a temporary file past 64 KiB unless temporary storage is in
-     * memory: a file rewritten for every item of every batch (about 75 {@code pwrite}s per message sent,
+     * memory: a file rewritten for every item of every batch (about 70 {@code pwrite}s per message sent,
      * 2026-11-24).
      */
     @Test
