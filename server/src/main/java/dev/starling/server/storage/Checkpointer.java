@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * it copies thousands of pages (and fsyncs the database file) no batch can commit: every send queued meanwhile waits,
  * which set the tail of the send → /sync latency (BENCHMARKS.md, "Checkpoints off the writer"). Here a
  * {@code PASSIVE} checkpoint runs beside the writer: it copies what no reader still needs, never blocks the writer
- * or a reader, and the writer starts the WAL over once everything in it is copied.
+ * or a reader. SQLite starts the WAL over only when a write transaction begins with every frame copied, which this
+ * never achieves while the writer commits without pause: under sustained load the WAL grows to the writer's
+ * backstop ({@link Pools#WAL_AUTOCHECKPOINT_PAGES}, about 200 MB), whose checkpoint then copies the little left
+ * and lets it restart. At a pause the WAL restarts after the next checkpoint.
  *
  * <p>Driven by commits, not by a timer: {@link #committed} (called after each commit) wakes the thread, which
  * checkpoints at most once per {@link #INTERVAL_MILLIS}; an idle database is not touched. The writer keeps SQLite's

@@ -16,25 +16,11 @@ final class Pools {
     }
 
     /**
-     * The single SQLite writer. WAL lets readers run beside it; {@code synchronous=FULL} makes every commit
-     * reach the disk (fsync of the WAL) before {@code commit()} returns, so a commit survives a power loss or
-     * an OS crash, not only a killed process as with {@code NORMAL}. "Nothing acknowledged before commit"
-     * means nothing acknowledged before it is durable; group commit keeps the fsyncs few. IMMEDIATE
-     * transactions take the write lock up front, so a transaction never fails halfway to upgrade its lock.
-     * Temporary storage is in memory ({@code temp_store = MEMORY}): {@link GroupCommit} runs every item inside a
-     * savepoint, and SQLite keeps the first image of each page an item changes in a sub-journal, which it would
-     * otherwise move to a temporary file past 64 KiB and rewrite for every item (about 70 {@code pwrite} calls
-     * and 140 KB per message sent under load; BENCHMARKS.md, "Savepoint sub-journals on disk").
-     *
-     * <p>The idle writer stays in auto-commit mode and {@link Database} turns it off for each transaction:
-     * sqlite-jdbc runs {@code BEGIN IMMEDIATE} as soon as auto-commit is off and again right after every
-     * commit, so an idle connection without auto-commit would hold the write lock for ever and no other
-     * process (the {@code starling admin} tools, a backup) could ever write, whatever the busy timeout.
-     */
-    /**
      * WAL pages after which a commit checkpoints them into the database file on the writer itself (SQLite's default
      * is 1,000, 4 MB). {@link Checkpointer} does this on its own thread about once a second, so this is only a
-     * backstop for when it cannot keep up: above the ~25,000 pages a second of the fastest measured load writes.
+     * backstop: the WAL grows to it under sustained load (~200 MB), when this checkpoint copies what the checkpointer
+     * has not yet copied and the WAL starts over. 10,000 here (with a checkpoint every 250 ms) kept the WAL under
+     * 45 MB but cost the throughput the checkpointer had won (BENCHMARKS.md, "Checkpoints off the writer").
      * Without the checkpointer ({@link #NO_CHECKPOINTER_PROPERTY}) it is
      * {@link #WAL_AUTOCHECKPOINT_PAGES_ALONE}.
      */
@@ -60,6 +46,22 @@ final class Pools {
         return !Boolean.getBoolean(NO_CHECKPOINTER_PROPERTY) && !Boolean.getBoolean(Database.NO_GROUP_COMMIT_PROPERTY);
     }
 
+    /**
+     * The single SQLite writer. WAL lets readers run beside it; {@code synchronous=FULL} makes every commit
+     * reach the disk (fsync of the WAL) before {@code commit()} returns, so a commit survives a power loss or
+     * an OS crash, not only a killed process as with {@code NORMAL}. "Nothing acknowledged before commit"
+     * means nothing acknowledged before it is durable; group commit keeps the fsyncs few. IMMEDIATE
+     * transactions take the write lock up front, so a transaction never fails halfway to upgrade its lock.
+     * Temporary storage is in memory ({@code temp_store = MEMORY}): {@link GroupCommit} runs every item inside a
+     * savepoint, and SQLite keeps the first image of each page an item changes in a sub-journal, which it would
+     * otherwise move to a temporary file past 64 KiB and rewrite for every item (about 70 {@code pwrite} calls
+     * and 140 KB per message sent under load; BENCHMARKS.md, "Savepoint sub-journals on disk").
+     *
+     * <p>The idle writer stays in auto-commit mode and {@link Database} turns it off for each transaction:
+     * sqlite-jdbc runs {@code BEGIN IMMEDIATE} as soon as auto-commit is off and again right after every
+     * commit, so an idle connection without auto-commit would hold the write lock for ever and no other
+     * process (the {@code starling admin} tools, a backup) could ever write, whatever the busy timeout.
+     */
     static HikariDataSource sqliteWriter(DatabaseConfig.Sqlite config) {
         SQLiteConfig sqlite = sqliteBase(config);
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
