@@ -57,13 +57,8 @@ final class EventStore {
             }
             insertEvent(c, event, ordering, group, groupBefore, Flags.TIMELINE);
             EventIndexes.index(c, event, ordering);
+            insertEdges(c, event, ordering);
             for (EventId prev : event.prevEvents()) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO event_edges (event_id, prev_event_id) VALUES (?, ?)")) {
-                    s.setString(1, event.eventId().value());
-                    s.setString(2, prev.value());
-                    s.executeUpdate();
-                }
                 try (PreparedStatement s = c.prepareStatement(
                         "DELETE FROM room_forward_extremities WHERE room_id = ? AND event_id = ?")) {
                     s.setString(1, roomId);
@@ -91,14 +86,30 @@ final class EventStore {
         }
         if (txn.isPresent()) {
             try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO txn_ids (user_id, device_id, room_id, txn_id, event_id, created_ts)
-                    VALUES (?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO txn_ids (user_id, device_id, room_id, txn_id, event_id, event_ordering, created_ts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
                 s.setString(1, txn.get().user().value());
                 s.setString(2, txn.get().device().value());
                 s.setString(3, txn.get().room().value());
                 s.setString(4, txn.get().txnId());
                 s.setString(5, events.get(events.size() - 1).eventId().value());
-                s.setLong(6, nowMillis);
+                s.setLong(6, first + events.size() - 1);
+                s.setLong(7, nowMillis);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Records the DAG edges of {@code event}, stored at {@code ordering}: one row per prev_event, keyed by the
+     * ordering so that rows are appended rather than scattered by the event ID's hash (migration V19).
+     */
+    static void insertEdges(Connection c, Pdu event, long ordering) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO event_edges (event_ordering, prev_event_id) VALUES (?, ?)")) {
+            for (EventId prev : event.prevEvents()) {
+                s.setLong(1, ordering);
+                s.setString(2, prev.value());
                 s.executeUpdate();
             }
         }

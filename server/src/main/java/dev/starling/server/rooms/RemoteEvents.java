@@ -267,14 +267,7 @@ public final class RemoteEvents {
                 EventStore.insertEvent(c, event, ordering, groupAfter, groupBefore,
                         softFailed ? EventStore.Flags.SOFT_FAILED : EventStore.Flags.TIMELINE);
             }
-            for (EventId prev : event.prevEvents()) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO event_edges (event_id, prev_event_id) VALUES (?, ?)")) {
-                    s.setString(1, event.eventId().value());
-                    s.setString(2, prev.value());
-                    s.executeUpdate();
-                }
-            }
+            EventStore.insertEdges(c, event, ordering);
             if (softFailed) {
                 return Set.<UserId>of();
             }

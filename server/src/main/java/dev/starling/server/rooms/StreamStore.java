@@ -121,12 +121,14 @@ final class StreamStore {
     }
 
     /**
-     * The query of {@link #txnIds} for {@code events} event IDs; it searches the index {@code txn_ids_event} (V18)
-     * by all four columns rather than reading every transaction of the device in the room.
+     * The query of {@link #txnIds} for {@code events} event IDs: each event's stream ordering from the events
+     * table's index by event ID, then its transaction from {@code txn_ids}' index by ordering (V20), never a scan
+     * of the device's transactions in the room. CROSS JOIN makes SQLite take {@code events} first.
      */
     static String txnIdsQuery(int events) {
-        return "SELECT event_id, txn_id FROM txn_ids WHERE user_id = ? AND device_id = ? AND room_id = ?"
-                + " AND event_id IN (" + String.join(", ", Collections.nCopies(events, "?")) + ")";
+        return "SELECT e.event_id, t.txn_id FROM events e CROSS JOIN txn_ids t"
+                + " WHERE t.event_ordering = e.stream_ordering AND t.user_id = ? AND t.device_id = ? AND t.room_id = ?"
+                + " AND e.event_id IN (" + String.join(", ", Collections.nCopies(events, "?")) + ")";
     }
 
     /** The transaction IDs the device sent some of {@code eventIds} with, by event ID. */

@@ -76,7 +76,8 @@ class RoomIndexBackfillTest {
         }
     }
 
-    private static List<String> rows(TestHomeServer server, String sql) {
+    /** Each row of {@code sql} as its columns, each followed by "|". */
+    static List<String> rows(TestHomeServer server, String sql) {
         return server.database().read(c -> {
             List<String> out = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {

@@ -224,7 +224,8 @@ class RoomSendPipelineHttpTest {
     private static List<String> prevEvents(TestHomeServer server, String eventId) {
         return server.database().read(c -> {
             List<String> prev = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT prev_event_id FROM event_edges WHERE event_id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT x.prev_event_id FROM event_edges x"
+                    + " JOIN events e ON e.stream_ordering = x.event_ordering WHERE e.event_id = ?")) {
                 s.setString(1, eventId);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {

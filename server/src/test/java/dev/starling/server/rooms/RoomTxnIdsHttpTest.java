@@ -99,15 +99,16 @@ class RoomTxnIdsHttpTest {
             // Rows the server did not write itself in this process (as after a restart with a long history).
             server.database().inTransaction(c -> {
                 List<Object> first = new ArrayList<>();
-                try (var s = c.prepareStatement("SELECT user_id, device_id, room_id, event_id, created_ts FROM txn_ids"
+                try (var s = c.prepareStatement("SELECT user_id, device_id, room_id, event_id, event_ordering,"
+                        + " created_ts FROM txn_ids"
                         + " WHERE txn_id = 't0'"); var r = s.executeQuery()) {
                     assertThat(r.next()).isTrue();
-                    for (int column = 1; column <= 5; column++) {
+                    for (int column = 1; column <= 6; column++) {
                         first.add(r.getObject(column));
                     }
                 }
                 try (var s = c.prepareStatement("INSERT INTO txn_ids (user_id, device_id, room_id, txn_id, event_id,"
-                        + " created_ts) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        + " event_ordering, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                     for (int i = 1; i <= KnownTxns.MAX_PER_SCOPE + 1; i++) {
                         s.setObject(1, first.get(0));
                         s.setObject(2, first.get(1));
@@ -115,6 +116,7 @@ class RoomTxnIdsHttpTest {
                         s.setString(4, "bulk" + i);
                         s.setObject(5, first.get(3));
                         s.setObject(6, first.get(4));
+                        s.setObject(7, first.get(5));
                         s.addBatch();
                     }
                     s.executeBatch();
