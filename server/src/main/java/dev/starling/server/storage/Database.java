@@ -55,7 +55,8 @@ public final class Database implements AutoCloseable {
                 if (checkpointer != null) {
                     checkpointer.committed();
                 }
-            });
+            }, checkpointer == null || Boolean.getBoolean(Pools.NO_WAL_CATCH_UP_PROPERTY)
+                    ? GroupCommit.Chore.NONE : checkpointer.writerChore());
         } else {
             this.checkpointer = null;
             this.groupCommit = null;
@@ -226,6 +227,11 @@ public final class Database implements AutoCloseable {
     /** SQLite: how many transactions wait for the writer's next batch (tests); PostgreSQL: 0. */
     public int queuedWrites() {
         return groupCommit == null ? 0 : groupCommit.queued();
+    }
+
+    /** The catch-up checkpoints the writer ran so that the WAL could start over ({@link Checkpointer}); tests. */
+    long walCatchUps() {
+        return checkpointer == null ? 0 : checkpointer.catchUps();
     }
 
     /** SQLite: the group-commit counters; PostgreSQL (no group commit): empty. */

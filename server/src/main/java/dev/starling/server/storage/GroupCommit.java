@@ -58,14 +58,42 @@ final class GroupCommit implements AutoCloseable {
 
     /** Told the stream position as of each commit, before the commit's callers are released. */
     private final LongConsumer committedPosition;
+    private final Chore chore;
+
+    /**
+     * Work the writer does between two batches, outside any transaction, when it is due: a short checkpoint that
+     * lets the WAL start over ({@link Checkpointer#writerChore}). Called on the writer thread only.
+     */
+    interface Chore {
+        Chore NONE = new Chore() {
+            @Override
+            public boolean due() {
+                return false;
+            }
+
+            @Override
+            public void run(Connection writer) {}
+        };
+
+        /** Cheap: asked after every batch. */
+        boolean due();
+
+        void run(Connection writer) throws SQLException;
+    }
+
+    GroupCommit(HikariDataSource writer, LongConsumer committedPosition) {
+        this(writer, committedPosition, Chore.NONE);
+    }
 
     /**
      * @param committedPosition told, after each commit and before any of its callers returns, the stream position
      *     as the committed transaction left it ({@link StreamPositions#current}, read just before the commit)
+     * @param chore run between batches when due, in auto-commit mode; its failure is logged, no caller sees it
      */
-    GroupCommit(HikariDataSource writer, LongConsumer committedPosition) {
+    GroupCommit(HikariDataSource writer, LongConsumer committedPosition, Chore chore) {
         this.writer = writer;
         this.committedPosition = committedPosition;
+        this.chore = chore;
         this.thread = Thread.ofPlatform().name("starling-sqlite-writer").daemon(true).unstarted(this::loop);
         thread.start();
     }
@@ -147,6 +175,17 @@ final class GroupCommit implements AutoCloseable {
                 lock.unlock();
             }
             runBatch(batch);
+            if (chore.due()) {
+                runChore();
+            }
+        }
+    }
+
+    private void runChore() {
+        try (Connection c = writer.getConnection()) {
+            chore.run(c);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("database writer chore failed: {}", e.getMessage());
         }
     }
 

@@ -17,10 +17,11 @@ final class Pools {
 
     /**
      * WAL pages after which a commit checkpoints them into the database file on the writer itself (SQLite's default
-     * is 1,000, 4 MB). {@link Checkpointer} does this on its own thread about once a second, so this is only a
-     * backstop: the WAL grows to it under sustained load (~200 MB), when this checkpoint copies what the checkpointer
-     * has not yet copied and the WAL starts over. 10,000 here (with a checkpoint every 250 ms) kept the WAL under
-     * 45 MB but cost the throughput the checkpointer had won (BENCHMARKS.md, "Checkpoints off the writer").
+     * is 1,000, 4 MB). {@link Checkpointer} does this on its own thread about once a second and has the writer catch
+     * up so that the WAL starts over, so this is only a backstop (without the catch-up, {@link
+     * #NO_WAL_CATCH_UP_PROPERTY}, the WAL grew to it under sustained load, ~200 MB). 10,000 here (with a checkpoint
+     * every 250 ms, no catch-up) kept the WAL under 45 MB but cost the throughput the checkpointer had won (likely
+     * because once past it every commit checkpoints; BENCHMARKS.md, "Checkpoints off the writer").
      * Without the checkpointer ({@link #NO_CHECKPOINTER_PROPERTY}) it is
      * {@link #WAL_AUTOCHECKPOINT_PAGES_ALONE}.
      */
@@ -40,6 +41,21 @@ final class Pools {
      * {@link #WAL_AUTOCHECKPOINT_PAGES_ALONE} pages.
      */
     static final String NO_CHECKPOINTER_PROPERTY = "starling.sqlite.noCheckpointer";
+
+    /**
+     * Set to {@code true} to leave out the writer's catch-up checkpoint after the checkpointer's ({@link
+     * Checkpointer#writerChore}), as before it (to measure it): the WAL then grows to {@link #WAL_AUTOCHECKPOINT_PAGES}
+     * under sustained load.
+     */
+    static final String NO_WAL_CATCH_UP_PROPERTY = "starling.sqlite.noWalCatchUp";
+
+    /**
+     * The size the writer truncates the WAL file to when the WAL starts over ({@code journal_size_limit}), in bytes:
+     * SQLite otherwise keeps the file at the largest size it ever had and reuses it from its start. Above the
+     * ~16 MiB at which the writer catches up ({@link Checkpointer#CATCH_UP_FRAMES}), so that it is not truncated and
+     * grown again at every restart.
+     */
+    static final int WAL_SIZE_LIMIT_BYTES = 64 << 20;
 
     /** Whether SQLite checkpoints on {@link Checkpointer}'s thread: with group commit, unless turned off. */
     static boolean checkpointer() {
@@ -68,6 +84,7 @@ final class Pools {
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        sqlite.setJournalSizeLimit(WAL_SIZE_LIMIT_BYTES);
         HikariConfig hikari = base("starling-sqlite-writer", sqliteUrl(config), 1);
         hikari.setAutoCommit(true);
         hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = "

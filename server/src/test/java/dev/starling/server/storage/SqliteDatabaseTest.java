@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -38,6 +39,7 @@ class SqliteDatabaseTest {
             assertThat(writerPragma(db, "busy_timeout")).isEqualTo("5000");
             assertThat(writerPragma(db, "wal_autocheckpoint")).isEqualTo("50000"); // a backstop: see Checkpointer
             assertThat(writerPragma(db, "temp_store")).isEqualTo("2"); // MEMORY
+            assertThat(writerPragma(db, "journal_size_limit")).isEqualTo(String.valueOf(64 << 20)); // WAL file at restart
             assertThat(readerPragma(db, "foreign_keys")).isEqualTo("1");
             assertThat(readerPragma(db, "query_only")).isEqualTo("1");
         }
@@ -109,6 +111,72 @@ class SqliteDatabaseTest {
         }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
                 t -> t.getName().equals("starling-sqlite-checkpointer") && t.isAlive());
+    }
+
+    @Test
+    void underContinuousCommitsTheWalStartsOverOnceTheWriterHasCaughtUp() throws Exception {
+        try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
+            Path wal = dir.resolve(DatabaseConfig.SQLITE_FILE_NAME + "-wal");
+            db.inTransaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+                }
+                return null;
+            });
+            // More than Checkpointer.CATCH_UP_FRAMES frames: a row of 3,000 bytes takes most of a 4 KiB page.
+            for (int i = 0; i < 50; i++) {
+                int from = i * 100;
+                db.inTransaction(c -> {
+                    try (var s = c.createStatement()) {
+                        s.execute("WITH RECURSIVE n(i) AS (SELECT " + (from + 1) + " UNION ALL SELECT i + 1 FROM n"
+                                + " WHERE i < " + (from + 100) + ") INSERT INTO scratch (id, v)"
+                                + " SELECT i, randomblob(3000) FROM n");
+                    }
+                    return null;
+                });
+            }
+            int sequence = walCheckpointSequence(wal);
+            // Eight committers keep the writer busy, so a checkpoint beside it seldom copies the whole WAL by
+            // itself (without the catch-up this WAL started over only after ~10 s, at a chance pause).
+            var stop = new java.util.concurrent.atomic.AtomicBoolean();
+            var next = new java.util.concurrent.atomic.AtomicInteger(1_000_000);
+            List<Thread> committers = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                committers.add(Thread.ofVirtual().start(() -> {
+                    while (!stop.get()) {
+                        int id = next.incrementAndGet();
+                        db.inTransaction(c -> {
+                            try (var s = c.prepareStatement("INSERT INTO scratch (id, v) VALUES (?, randomblob(100))")) {
+                                s.setInt(1, id);
+                                s.executeUpdate();
+                            }
+                            return null;
+                        });
+                    }
+                }));
+            }
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                while (walCheckpointSequence(wal) == sequence && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            } finally {
+                stop.set(true);
+                for (Thread t : committers) {
+                    t.join();
+                }
+            }
+            assertThat(walCheckpointSequence(wal)).as("the WAL started over").isNotEqualTo(sequence);
+            assertThat(db.walCatchUps()).isPositive();
+        }
+    }
+
+    /** The WAL header's checkpoint sequence number, which SQLite changes each time the WAL starts over. */
+    private static int walCheckpointSequence(Path wal) throws IOException {
+        try (var in = Files.newInputStream(wal)) {
+            byte[] header = in.readNBytes(16);
+            return java.nio.ByteBuffer.wrap(header).getInt(12);
+        }
     }
 
     private static String target(Path fd) {
