@@ -210,13 +210,13 @@ public final class RoomStream {
     /** As {@link #clientEvents(Connection, UserId, DeviceId, RoomId, List)}, reusing {@code seen} (same user). */
     static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
             List<StoredEvent> events, RoomReader.StatesSeen seen) throws SQLException {
-        List<Pdu> visible = new ArrayList<>();
+        List<StoredEvent> visible = new ArrayList<>();
         for (StoredEvent event : events) {
             if (visible(c, user, roomId, event, seen)) {
-                visible.add(event.pdu());
+                visible.add(event);
             }
         }
-        return ServedEvents.of(c, ServedEvents.Viewer.of(user, device), visible, true);
+        return ServedEvents.ofStored(c, ServedEvents.Viewer.of(user, device), visible, true);
     }
 
     /**

@@ -121,6 +121,43 @@ final class StreamStore {
     }
 
     /**
+     * The query of {@link #txnIdsAt} for {@code events} stream orderings: {@code txn_ids}' covering index by
+     * ordering (V20) alone, one search per event.
+     */
+    static String txnIdsAtQuery(int events) {
+        return "SELECT event_ordering, txn_id FROM txn_ids WHERE event_ordering IN ("
+                + String.join(", ", Collections.nCopies(events, "?")) + ") AND user_id = ? AND device_id = ?"
+                + " AND room_id = ?";
+    }
+
+    /**
+     * The transaction IDs the device sent some of the events at {@code orderings} with, by stream ordering: as
+     * {@link #txnIds}, for callers that hold the events' positions and so need no search by event ID.
+     */
+    static Map<Long, String> txnIdsAt(Connection c, UserId user, DeviceId device, RoomId roomId,
+            Collection<Long> orderings) throws SQLException {
+        Map<Long, String> txns = new HashMap<>();
+        if (orderings.isEmpty()) {
+            return txns;
+        }
+        try (PreparedStatement s = c.prepareStatement(txnIdsAtQuery(orderings.size()))) {
+            int i = 1;
+            for (long ordering : orderings) {
+                s.setLong(i++, ordering);
+            }
+            s.setString(i++, user.value());
+            s.setString(i++, device.value());
+            s.setString(i, roomId.value());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    txns.put(r.getLong(1), r.getString(2));
+                }
+            }
+        }
+        return txns;
+    }
+
+    /**
      * The query of {@link #txnIds} for {@code events} event IDs: each event's stream ordering from the events
      * table's index by event ID, then its transaction from {@code txn_ids}' index by ordering (V20), never a scan
      * of the device's transactions in the room. CROSS JOIN makes SQLite take {@code events} first.

@@ -68,6 +68,53 @@ class RoomTxnIdsHttpTest {
         }
     }
 
+    /** The transaction ID of each event in a timeline by event ID ("" when the event carries none). */
+    private static java.util.Map<String, String> txnIds(com.fasterxml.jackson.databind.JsonNode events) {
+        java.util.Map<String, String> ids = new java.util.HashMap<>();
+        events.forEach(e -> ids.put(e.path("event_id").asText(), e.path("unsigned").path("transaction_id").asText()));
+        return ids;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode get(TestHomeServer server, String path, String token) {
+        Reply reply = server.get("/_matrix/client/v3" + path, token);
+        assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
+        return reply.json();
+    }
+
+    @OnEveryDatabase
+    void eachDeviceIsServedTheTransactionIdsOfItsOwnSendsOnly(Backend backend) {
+        try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
+            String alice = register(server, "alice");
+            String aliceElsewhere = login(server, "alice");
+            String bob = register(server, "bob");
+            String roomId = createRoom(server, alice, "{\"preset\":\"public_chat\"}");
+            assertThat(server.post("/_matrix/client/v3/join/" + roomId, "{}", bob).status()).isEqualTo(200);
+            java.util.Map<String, String> since = new java.util.HashMap<>();
+            for (String token : List.of(alice, aliceElsewhere, bob)) {
+                since.put(token, get(server, "/sync", token).path("next_batch").asText());
+            }
+            String fromAlice = eventId(message(server, alice, roomId, "a1", "one"));
+            String fromElsewhere = eventId(message(server, aliceElsewhere, roomId, "b1", "two"));
+            String fromBob = eventId(message(server, bob, roomId, "c1", "three"));
+            java.util.Map<String, java.util.Map<String, String>> expected = java.util.Map.of(
+                    alice, java.util.Map.of(fromAlice, "a1", fromElsewhere, "", fromBob, ""),
+                    aliceElsewhere, java.util.Map.of(fromAlice, "", fromElsewhere, "b1", fromBob, ""),
+                    bob, java.util.Map.of(fromAlice, "", fromElsewhere, "", fromBob, "c1"));
+            for (String token : List.of(alice, aliceElsewhere, bob)) {
+                // Incremental sync (the events from the room's window in memory), initial sync and /messages.
+                var incremental = get(server, "/sync?since=" + since.get(token), token)
+                        .path("rooms").path("join").path(roomId).path("timeline").path("events");
+                assertThat(txnIds(incremental)).isEqualTo(expected.get(token));
+                var initial = txnIds(get(server, "/sync", token)
+                        .path("rooms").path("join").path(roomId).path("timeline").path("events"));
+                assertThat(initial).containsAllEntriesOf(expected.get(token));
+                var messages = txnIds(get(server, "/rooms/" + roomId + "/messages?dir=b&limit=3", token)
+                        .path("chunk"));
+                assertThat(messages).isEqualTo(expected.get(token));
+            }
+        }
+    }
+
     @OnEveryDatabase
     void afterARestartEveryStoredIdStillAnswersItsEvent(Backend backend) {
         try (TestHomeServer server = TestHomeServer.start(backend, true, List.of())) {
