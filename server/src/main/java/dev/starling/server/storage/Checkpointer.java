@@ -64,7 +64,8 @@ final class Checkpointer implements AutoCloseable {
     private final AtomicBoolean catchUpDue = new AtomicBoolean();
     private final AtomicLong catchUps = new AtomicLong();
     /** The writer's tries since the last checkpoint here (writer thread only). */
-    private final AtomicLong catchUpTries = new AtomicLong();
+    /** Tries of the current catch-up; only the writer's thread touches it. */
+    private long catchUpTries;
 
     Checkpointer(Connector connector) {
         this.connector = connector;
@@ -129,9 +130,9 @@ final class Checkpointer implements AutoCloseable {
             boolean all = walFrames >= 0 && walFrames == copied;
             // A reader still on an older snapshot keeps its frames from being copied: try again after the next
             // batch (each try copies only what was committed since), up to CATCH_UP_TRIES times.
-            if (all || catchUpTries.incrementAndGet() >= CATCH_UP_TRIES) {
+            if (all || ++catchUpTries >= CATCH_UP_TRIES) {
                 catchUpDue.set(false);
-                catchUpTries.set(0);
+                catchUpTries = 0;
             }
             if (log.isDebugEnabled()) {
                 log.debug("database checkpoint on the writer walFrames={} copied={} millis={}", walFrames, copied,

@@ -54,14 +54,8 @@ class SqliteDatabaseTest {
     @Test
     void anItemChangingManyPagesWritesNoTemporaryFile() {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
-            db.inTransaction(c -> {
-                try (var s = c.createStatement()) {
-                    s.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
-                    s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
-                            + " INSERT INTO scratch (id, v) SELECT i, randomblob(1000) FROM n");
-                }
-                return null;
-            });
+            createScratch(db);
+            fillScratch(db, 1, 2000, 1000);
             List<String> temporary = db.inTransaction(c -> {
                 try (var s = c.createStatement()) {
                     assertThat(s.executeUpdate("UPDATE scratch SET v = randomblob(1000)")).isEqualTo(2000);
@@ -85,24 +79,9 @@ class SqliteDatabaseTest {
     void committedPagesAreCopiedIntoTheDatabaseFileBesideTheWriter() throws Exception {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
             Path file = dir.resolve(DatabaseConfig.SQLITE_FILE_NAME);
-            db.inTransaction(c -> {
-                try (var s = c.createStatement()) {
-                    s.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
-                }
-                return null;
-            });
+            createScratch(db);
             long before = Files.size(file);
-            for (int i = 0; i < 20; i++) {
-                int from = i * 100;
-                db.inTransaction(c -> {
-                    try (var s = c.createStatement()) {
-                        s.execute("WITH RECURSIVE n(i) AS (SELECT " + (from + 1) + " UNION ALL SELECT i + 1 FROM n"
-                                + " WHERE i < " + (from + 100) + ") INSERT INTO scratch (id, v)"
-                                + " SELECT i, randomblob(1000) FROM n");
-                    }
-                    return null;
-                });
-            }
+            fillScratch(db, 20, 100, 1000);
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
             while (Files.size(file) < before + 2_000_000 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -117,24 +96,9 @@ class SqliteDatabaseTest {
     void underContinuousCommitsTheWalStartsOverOnceTheWriterHasCaughtUp() throws Exception {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
             Path wal = dir.resolve(DatabaseConfig.SQLITE_FILE_NAME + "-wal");
-            db.inTransaction(c -> {
-                try (var s = c.createStatement()) {
-                    s.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
-                }
-                return null;
-            });
+            createScratch(db);
             // More than Checkpointer.CATCH_UP_FRAMES frames: a row of 3,000 bytes takes most of a 4 KiB page.
-            for (int i = 0; i < 50; i++) {
-                int from = i * 100;
-                db.inTransaction(c -> {
-                    try (var s = c.createStatement()) {
-                        s.execute("WITH RECURSIVE n(i) AS (SELECT " + (from + 1) + " UNION ALL SELECT i + 1 FROM n"
-                                + " WHERE i < " + (from + 100) + ") INSERT INTO scratch (id, v)"
-                                + " SELECT i, randomblob(3000) FROM n");
-                    }
-                    return null;
-                });
-            }
+            fillScratch(db, 50, 100, 3000);
             int sequence = walCheckpointSequence(wal);
             // Eight committers keep the writer busy, so a checkpoint beside it seldom copies the whole WAL by
             // itself (without the catch-up this WAL started over only after ~10 s, at a chance pause).
@@ -172,6 +136,33 @@ class SqliteDatabaseTest {
     }
 
     /** The WAL header's checkpoint sequence number, which SQLite changes each time the WAL starts over. */
+    private static void createScratch(Database db) {
+        db.inTransaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Commits {@code transactions} transactions to {@code scratch}, each inserting {@code rows} rows of
+     * {@code bytes} random bytes with the next IDs from 1.
+     */
+    private static void fillScratch(Database db, int transactions, int rows, int bytes) {
+        for (int i = 0; i < transactions; i++) {
+            int from = i * rows;
+            db.inTransaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.execute("WITH RECURSIVE n(i) AS (SELECT " + (from + 1) + " UNION ALL SELECT i + 1 FROM n"
+                            + " WHERE i < " + (from + rows) + ") INSERT INTO scratch (id, v)"
+                            + " SELECT i, randomblob(" + bytes + ") FROM n");
+                }
+                return null;
+            });
+        }
+    }
+
     private static int walCheckpointSequence(Path wal) throws IOException {
         try (var in = Files.newInputStream(wal)) {
             byte[] header = in.readNBytes(16);
