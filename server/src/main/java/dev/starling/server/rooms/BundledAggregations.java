@@ -30,6 +30,8 @@ final class BundledAggregations {
     static final String REPLACE = "m.replace";
     static final String THREAD = "m.thread";
     static final String REFERENCE = "m.reference";
+    /** The relation types bundled; other children (annotations) never change a served event. */
+    static final Set<String> BUNDLED = Set.of(REPLACE, THREAD, REFERENCE);
 
     private BundledAggregations() {}
 

@@ -5,6 +5,7 @@ import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.EventId;
 import dev.starling.protocol.id.InvalidIdentifierException;
+import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,12 +72,17 @@ final class EventIndexes {
         // not been through Redactions.check).
         if (event.type().equals(EventTypes.REDACTION) && !event.isState() && event.redacts().isPresent()) {
             String redacts = event.redacts().get().value();
+            StreamChanges.touch(RoomChanges.named(redacts), ordering);
             update(c, "INSERT INTO redactions (event_id, redacts, room_id, stream_ordering) VALUES (?, ?, ?, ?)",
                     event.eventId().value(), redacts, roomId, ordering);
             // A redacted child loses its m.relates_to: the relationship is broken (§ Aggregations of child events).
             update(c, "DELETE FROM event_relations WHERE event_id = ? AND room_id = ?", redacts, roomId);
         }
         Optional<Relation> relation = relation(event);
+        if (relation.isPresent() && BundledAggregations.BUNDLED.contains(relation.get().relType())) {
+            // Even when the insert below is skipped (and with no position): a touch only ever costs a lookup.
+            StreamChanges.touch(RoomChanges.named(relation.get().parent().value()), ordering);
+        }
         if (relation.isPresent() && !redacted(c, event)) {
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO event_relations (event_id, relates_to, rel_type, room_id, type, sender, stream_ordering)

@@ -24,6 +24,12 @@ public final class RoomChanges {
     /** The key of a room's member events, whoever they target ({@link RoomMembers#membershipChanges}). */
     record MembersKey(String roomId) {}
 
+    /**
+     * The key of an event that a stored redaction or bundled relation (edit, thread, reference) names: touched by
+     * {@link EventIndexes}, read by {@link ServedEvents} to serve new events without looking either up.
+     */
+    record NamedKey(String eventId) {}
+
     public static Object room(RoomId roomId) {
         return new RoomKey(roomId.value());
     }
@@ -34,6 +40,10 @@ public final class RoomChanges {
 
     public static Object members(RoomId roomId) {
         return new MembersKey(roomId.value());
+    }
+
+    static Object named(String eventId) {
+        return new NamedKey(eventId);
     }
 
     /** Records a stored event; hidden events (outliers, soft-failed, rejected: no position) are not news. */

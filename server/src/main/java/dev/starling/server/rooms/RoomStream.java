@@ -182,7 +182,7 @@ public final class RoomStream {
             } else if (!scan.exhausted()) { // stopped at the scan limit: the client continues from there
                 end = Optional.of(new StreamToken(backwards ? scan.lastScanned() - 1 : scan.lastScanned()));
             }
-            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events, seen);
+            List<ObjectNode> chunk = clientEvents(c, user, device, roomId, events, seen, known.changes());
             List<ObjectNode> state = List.of();
             if (filter.lazyLoadMembers() && !events.isEmpty()) {
                 state = ServedEvents.of(c, ServedEvents.Viewer.of(user, device),
@@ -204,19 +204,23 @@ public final class RoomStream {
      */
     static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
             List<StoredEvent> events) throws SQLException {
-        return clientEvents(c, user, device, roomId, events, new RoomReader.StatesSeen());
+        return clientEvents(c, user, device, roomId, events, new RoomReader.StatesSeen(), null);
     }
 
-    /** As {@link #clientEvents(Connection, UserId, DeviceId, RoomId, List)}, reusing {@code seen} (same user). */
+    /**
+     * As {@link #clientEvents(Connection, UserId, DeviceId, RoomId, List)}, reusing {@code seen} (same user);
+     * with {@code changes} (null: none), the new events nothing names are served without lookups
+     * ({@link ServedEvents#unnamed}).
+     */
     static List<ObjectNode> clientEvents(Connection c, UserId user, DeviceId device, RoomId roomId,
-            List<StoredEvent> events, RoomReader.StatesSeen seen) throws SQLException {
+            List<StoredEvent> events, RoomReader.StatesSeen seen, StreamChanges changes) throws SQLException {
         List<StoredEvent> visible = new ArrayList<>();
         for (StoredEvent event : events) {
             if (visible(c, user, roomId, event, seen)) {
                 visible.add(event);
             }
         }
-        return ServedEvents.ofStored(c, ServedEvents.Viewer.of(user, device), visible, true);
+        return ServedEvents.ofStored(c, ServedEvents.Viewer.of(user, device), visible, true, changes);
     }
 
     /**

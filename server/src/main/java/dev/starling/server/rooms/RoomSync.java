@@ -116,7 +116,8 @@ final class RoomSync {
         Collections.reverse(window);
         long start = !window.isEmpty() ? window.get(0).streamOrdering() - 1
                 : limited ? Math.max(after, scan.lastScanned() - 1) : upTo;
-        List<ObjectNode> timeline = RoomStream.clientEvents(c, user, device, roomId, window, seen);
+        List<ObjectNode> timeline = RoomStream.clientEvents(c, user, device, roomId, window, seen,
+                known == null ? null : known.changes());
         Set<String> inTimeline = new HashSet<>();
         window.forEach(event -> inTimeline.add(event.pdu().eventId().value()));
         List<Pdu> state = new ArrayList<>();

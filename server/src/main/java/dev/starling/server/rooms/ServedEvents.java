@@ -6,6 +6,7 @@ import dev.starling.protocol.events.Redaction;
 import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
+import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,10 +14,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Events as they are served to one client, the one place every read path (/sync, /messages, /event, /context,
@@ -45,34 +48,55 @@ final class ServedEvents {
 
     /** The events in the client format, in the given order. */
     static List<ObjectNode> of(Connection c, Viewer viewer, List<Pdu> events, boolean bundle) throws SQLException {
-        return of(c, viewer, events, Map.of(), bundle);
+        return of(c, viewer, events, Map.of(), Set.of(), bundle);
     }
 
     /**
      * As {@link #of(Connection, Viewer, List, boolean)} for stored events: their stream orderings spare the
-     * search by event ID when the device's transaction IDs are looked up.
+     * search by event ID when the device's transaction IDs are looked up, and with {@code changes} (null: none)
+     * the events no redaction or relation names yet need no lookup of either (see {@link #unnamed}).
      */
-    static List<ObjectNode> ofStored(Connection c, Viewer viewer, List<StoredEvent> events, boolean bundle)
-            throws SQLException {
+    static List<ObjectNode> ofStored(Connection c, Viewer viewer, List<StoredEvent> events, boolean bundle,
+            StreamChanges changes) throws SQLException {
         List<Pdu> pdus = new ArrayList<>(events.size());
         Map<String, Long> orderings = new HashMap<>();
+        Set<String> unnamed = new HashSet<>();
         for (StoredEvent event : events) {
             pdus.add(event.pdu());
             orderings.put(event.pdu().eventId().value(), event.streamOrdering());
+            if (changes != null && unnamed(changes, viewer, event)) {
+                unnamed.add(event.pdu().eventId().value());
+            }
         }
-        return of(c, viewer, pdus, orderings, bundle);
+        return of(c, viewer, pdus, orderings, unnamed, bundle);
+    }
+
+    /**
+     * Whether no redaction and no bundled relation can name the event: it was created here (its sender is on the
+     * viewer's server, so nothing could name its ID — a hash of the event — before it existed), it was stored
+     * after {@code changes} began (so whatever names it was stored later, by this process, through
+     * {@link EventIndexes}, which touches {@link RoomChanges#named} inside the storing transaction), and no such
+     * touch was made. A redaction or edit committed before the caller's cut has touched it; one committed after
+     * is past the cut, and the event is served as it stood at the cut.
+     */
+    static boolean unnamed(StreamChanges changes, Viewer viewer, StoredEvent event) {
+        Pdu pdu = event.pdu();
+        return event.streamOrdering() > changes.floor()
+                && pdu.sender().server().equals(viewer.user().server())
+                && changes.lastChange(RoomChanges.named(pdu.eventId().value())) == Long.MIN_VALUE;
     }
 
     private static List<ObjectNode> of(Connection c, Viewer viewer, List<Pdu> events, Map<String, Long> orderings,
-            boolean bundle) throws SQLException {
+            Set<String> unnamed, boolean bundle) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
-        List<String> ids = events.stream().map(e -> e.eventId().value()).toList();
-        Map<String, Pdu> redactions = redactions(c, ids);
+        List<Pdu> named = unnamed.isEmpty() ? events
+                : events.stream().filter(e -> !unnamed.contains(e.eventId().value())).toList();
+        Map<String, Pdu> redactions = redactions(c, named.stream().map(e -> e.eventId().value()).toList());
         Map<String, String> txns = viewer.device().isPresent() ? txnIds(c, viewer, events, orderings) : Map.of();
-        Map<String, ObjectNode> bundles = bundle
-                ? BundledAggregations.of(c, viewer, events, redactions.keySet()) : Map.of();
+        Map<String, ObjectNode> bundles = bundle && !named.isEmpty()
+                ? BundledAggregations.of(c, viewer, named, redactions.keySet()) : Map.of();
         List<ObjectNode> out = new ArrayList<>(events.size());
         for (Pdu pdu : events) {
             String id = pdu.eventId().value();
