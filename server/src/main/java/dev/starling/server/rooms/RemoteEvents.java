@@ -9,6 +9,7 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.rooms.RoomVersion;
 import dev.starling.server.storage.Database;
+import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,11 +68,13 @@ public final class RemoteEvents {
      */
     public record StateBefore(long group, Map<StateKey, EventId> resolved, long baseGroup) {}
 
+    private final ServerName serverName;
     private final Database db;
     private final RoomLocks locks;
     private final RoomEventListener listener;
 
-    RemoteEvents(Database db, RoomLocks locks, RoomEventListener listener) {
+    RemoteEvents(ServerName serverName, Database db, RoomLocks locks, RoomEventListener listener) {
+        this.serverName = serverName;
         this.db = db;
         this.locks = locks;
         this.listener = listener;
@@ -268,6 +271,11 @@ public final class RemoteEvents {
                         softFailed ? EventStore.Flags.SOFT_FAILED : EventStore.Flags.TIMELINE);
             }
             EventStore.insertEdges(c, event, ordering);
+            if (event.sender().server().equals(serverName)) {
+                // One of ours coming back (after a restart, a join stored first by a resident): a redaction stored
+                // before it may name it, so it is never served as unnamed (ServedEvents.unnamed).
+                StreamChanges.touch(RoomChanges.named(event.eventId().value()), ordering);
+            }
             if (softFailed) {
                 return Set.<UserId>of();
             }

@@ -76,7 +76,7 @@ public final class Rooms {
         this.redactionsApi = new RedactionsApi(sender);
         this.contextApi = new ContextApi(db);
         this.relationsApi = new RelationsApi(db);
-        this.remoteEvents = new RemoteEvents(db, locks, listener);
+        this.remoteEvents = new RemoteEvents(serverName, db, locks, listener);
         this.federationReads = new FederationReads(db);
     }
 

@@ -76,7 +76,8 @@ final class ServedEvents {
      * viewer's server, so nothing could name its ID — a hash of the event — before it existed), it was stored
      * after {@code changes} began (so whatever names it was stored later, by this process, through
      * {@link EventIndexes}, which touches {@link RoomChanges#named} inside the storing transaction), and no such
-     * touch was made. A redaction or edit committed before the caller's cut has touched it; one committed after
+     * touch was made. One of ours that comes back over federation ({@link RemoteEvents#persist}) is touched
+     * itself: a redaction stored before it came back may name it. A redaction or edit committed before the caller's cut has touched it; one committed after
      * is past the cut, and the event is served as it stood at the cut.
      */
     static boolean unnamed(StreamChanges changes, Viewer viewer, StoredEvent event) {
