@@ -26,9 +26,10 @@ public final class RoomChanges {
 
     /**
      * The key of an event that a stored redaction or bundled relation (edit, thread, reference) names: touched by
-     * {@link EventIndexes}, read by {@link ServedEvents} to serve new events without looking either up.
+     * {@link EventIndexes}, read by {@link ServedEvents} to serve new events without looking either up. One per
+     * event named, so forgettable: past the limit they are forgotten and older events are looked up again.
      */
-    record NamedKey(String eventId) {}
+    record NamedKey(String eventId) implements StreamChanges.Forgettable {}
 
     public static Object room(RoomId roomId) {
         return new RoomKey(roomId.value());

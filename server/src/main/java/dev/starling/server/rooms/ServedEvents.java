@@ -77,14 +77,19 @@ final class ServedEvents {
      * after {@code changes} began (so whatever names it was stored later, by this process, through
      * {@link EventIndexes}, which touches {@link RoomChanges#named} inside the storing transaction), and no such
      * touch was made. One of ours that comes back over federation ({@link RemoteEvents#persist}) is touched
-     * itself: a redaction stored before it came back may name it. A redaction or edit committed before the caller's cut has touched it; one committed after
-     * is past the cut, and the event is served as it stood at the cut.
+     * itself: a redaction stored before it came back may name it. A redaction or edit committed before the
+     * caller's cut has touched it; one committed after is past the cut, and the event is served as it stood at
+     * the cut. Touches are forgettable: one forgotten was at or before {@link StreamChanges#knownSince}, and so
+     * was the event it named (stored before its namer, or touched itself), which is then looked up.
      */
     static boolean unnamed(StreamChanges changes, Viewer viewer, StoredEvent event) {
         Pdu pdu = event.pdu();
-        return event.streamOrdering() > changes.floor()
-                && pdu.sender().server().equals(viewer.user().server())
-                && changes.lastChange(RoomChanges.named(pdu.eventId().value())) == Long.MIN_VALUE;
+        if (!pdu.sender().server().equals(viewer.user().server())) {
+            return false;
+        }
+        Object key = RoomChanges.named(pdu.eventId().value());
+        // lastChange before knownSince: a touch forgotten between the two reads is covered by the second.
+        return changes.lastChange(key) == Long.MIN_VALUE && event.streamOrdering() > changes.knownSince(key);
     }
 
     private static List<ObjectNode> of(Connection c, Viewer viewer, List<Pdu> events, Map<String, Long> orderings,

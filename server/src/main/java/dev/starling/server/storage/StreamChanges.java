@@ -2,6 +2,8 @@ package dev.starling.server.storage;
 
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The last stream position at which something changed, per key (a stream and whose data: "receipts of room R",
@@ -14,20 +16,55 @@ import java.util.concurrent.ConcurrentHashMap;
  * or before {@link #floor()} (the position when the database was opened: earlier processes, nothing is known)
  * are never reported as absent: {@link #unchangedSince} answers false for any {@code after} below the floor.
  * Assumes this process is the only writer of the database's streams. Thread-safe.
+ *
+ * <p>Keys of a family bounded by what the server holds (a room, a user) are kept for the life of the process.
+ * Keys of an unbounded family (one per event, which a remote server can make up at will) implement
+ * {@link Forgettable}: past {@link #DEFAULT_FORGETTABLE_LIMIT} of them all are forgotten at once, and
+ * {@link #knownSince} of every forgettable key rises to the last position any of them had — the same
+ * "unknown, so changed" answer as before the floor, only later.
  */
 public final class StreamChanges {
+    /** How many forgettable keys are kept before all are forgotten: about 170 bytes each, ~17 MB in all. */
+    public static final int DEFAULT_FORGETTABLE_LIMIT = 100_000;
+
     private static final ThreadLocal<StreamChanges> WRITING = new ThreadLocal<>();
 
+    /** A key of an unbounded family, forgotten when there are too many (see the class comment). */
+    public interface Forgettable {}
+
     private final long floor;
+    private final int forgettableLimit;
     private final ConcurrentHashMap<Object, Long> last = new ConcurrentHashMap<>();
+    private final AtomicInteger forgettables = new AtomicInteger();
+    /** The last position recorded for any forgettable key, raised before the key is put. */
+    private final AtomicLong forgettableMax = new AtomicLong(Long.MIN_VALUE);
+    /** Forgettable keys' changes at or before this may have been forgotten; raised before they are removed. */
+    private volatile long forgotten = Long.MIN_VALUE;
 
     public StreamChanges(long floor) {
+        this(floor, DEFAULT_FORGETTABLE_LIMIT);
+    }
+
+    public StreamChanges(long floor, int forgettableLimit) {
+        if (forgettableLimit < 1) {
+            throw new IllegalArgumentException("forgettableLimit must be positive: " + forgettableLimit);
+        }
         this.floor = floor;
+        this.forgettableLimit = forgettableLimit;
     }
 
     /** The position when this began: nothing is known of changes at or before it. */
     public long floor() {
         return floor;
+    }
+
+    /**
+     * The position after which changes of {@code key} are known: the floor, or for a {@link Forgettable} key
+     * the last position of the forgettable keys last forgotten if that is later. Read it after
+     * {@link #lastChange}: a key forgotten between the two reads is then covered by it.
+     */
+    public long knownSince(Object key) {
+        return key instanceof Forgettable ? Math.max(floor, forgotten) : floor;
     }
 
     /**
@@ -45,7 +82,39 @@ public final class StreamChanges {
 
     /** Records a change directly (tests, and {@link #touch}). */
     public void record(Object key, long position) {
-        last.merge(Objects.requireNonNull(key, "key"), position, Math::max);
+        Objects.requireNonNull(key, "key");
+        if (!(key instanceof Forgettable)) {
+            last.merge(key, position, Math::max);
+            return;
+        }
+        forgettableMax.accumulateAndGet(position, Math::max);
+        boolean[] added = {false};
+        last.compute(key, (k, previous) -> {
+            added[0] = previous == null;
+            return previous == null ? position : Math.max(previous, position);
+        });
+        if (added[0] && forgettables.incrementAndGet() > forgettableLimit) {
+            forgetAll();
+        }
+    }
+
+    /**
+     * Forgets every forgettable key: first raises {@link #forgotten} to the last position any of them had (so a
+     * reader that finds a key gone finds the raised bound after it), then removes those at or below it. A key
+     * recorded meanwhile at a later position stays.
+     */
+    private synchronized void forgetAll() {
+        if (forgettables.get() <= forgettableLimit) {
+            return;
+        }
+        long upTo = forgettableMax.get();
+        forgotten = Math.max(forgotten, upTo);
+        for (var entry : last.entrySet()) {
+            if (entry.getKey() instanceof Forgettable && entry.getValue() <= upTo
+                    && last.remove(entry.getKey(), entry.getValue())) {
+                forgettables.decrementAndGet();
+            }
+        }
     }
 
     /**
@@ -53,10 +122,11 @@ public final class StreamChanges {
      * caller took it). False when {@code after} is before the floor (unknown).
      */
     public boolean unchangedSince(Object key, long after) {
-        return after >= floor && last.getOrDefault(key, Long.MIN_VALUE) <= after;
+        long change = last.getOrDefault(key, Long.MIN_VALUE);
+        return change <= after && after >= knownSince(key);
     }
 
-    /** The last known change of {@code key}, or {@link Long#MIN_VALUE} if none since the floor. */
+    /** The last known change of {@code key}, or {@link Long#MIN_VALUE} if none after {@link #knownSince}. */
     public long lastChange(Object key) {
         return last.getOrDefault(key, Long.MIN_VALUE);
     }

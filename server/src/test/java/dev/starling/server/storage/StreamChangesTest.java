@@ -8,12 +8,102 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link StreamChanges}: a reader that took its cut after a commit always learns of the change, whatever the
- * interleaving; nothing before the floor (an earlier process) is ever reported as unchanged.
+ * interleaving; nothing before the floor (an earlier process) is ever reported as unchanged; forgettable keys
+ * stay bounded, and a forgotten change is still reported.
  */
 class StreamChangesTest {
+    record Named(String id) implements StreamChanges.Forgettable {}
+
+    @Test
+    void forgettableKeysPastTheLimitAreForgottenAndTheirPositionsReportedUnknown() {
+        StreamChanges changes = new StreamChanges(10, 3);
+        changes.record(new Named("a"), 11);
+        changes.record(new Named("b"), 12);
+        changes.record(new Named("b"), 13);
+        changes.record(new Named("c"), 12);
+        changes.record("room", 14);
+        assertThat(changes.lastChange(new Named("b"))).isEqualTo(13);
+        assertThat(changes.knownSince(new Named("a"))).as("three keys: none forgotten").isEqualTo(10);
+        assertThat(changes.unchangedSince(new Named("a"), 11)).isTrue();
+
+        changes.record(new Named("d"), 15);
+        for (String id : List.of("a", "b", "c", "d")) {
+            assertThat(changes.lastChange(new Named(id))).as(id).isEqualTo(Long.MIN_VALUE);
+            assertThat(changes.knownSince(new Named(id))).as(id).isEqualTo(15);
+        }
+        assertThat(changes.unchangedSince(new Named("a"), 11)).as("forgotten: unknown, so changed").isFalse();
+        assertThat(changes.unchangedSince(new Named("never"), 14)).isFalse();
+        assertThat(changes.unchangedSince(new Named("never"), 15)).isTrue();
+        assertThat(changes.lastChange("room")).as("a bounded key is kept").isEqualTo(14);
+        assertThat(changes.knownSince("room")).isEqualTo(10);
+
+        changes.record(new Named("e"), 16);
+        assertThat(changes.lastChange(new Named("e"))).isEqualTo(16);
+        assertThat(changes.unchangedSince(new Named("e"), 15)).isFalse();
+        assertThat(changes.knownSince(new Named("e"))).as("one key again: kept").isEqualTo(15);
+        assertThatThrownBy(() -> new StreamChanges(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Writers record forgettable keys at rising positions with a limit of eight, so keys are forgotten all
+     * the time, while readers check keys already recorded: each must be reported changed at its position,
+     * either as the key's last change or by {@link StreamChanges#knownSince} covering it.
+     */
+    @Test
+    void aRecordedForgettableChangeIsNeverLostWhileKeysAreForgotten() throws Exception {
+        record Recorded(Named key, long position) {}
+        StreamChanges changes = new StreamChanges(0, 8);
+        AtomicLong positions = new AtomicLong();
+        ConcurrentLinkedQueue<Recorded> recorded = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger checks = new AtomicInteger();
+        ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    Named key = new Named(writer + "/" + (i % 50));
+                    long p = positions.incrementAndGet();
+                    changes.record(key, p);
+                    recorded.add(new Recorded(key, p));
+                }
+            }));
+        }
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    for (Recorded known : recorded) {
+                        long last = changes.lastChange(known.key());
+                        long since = changes.knownSince(known.key());
+                        if (last < known.position() && since < known.position()) {
+                            lost.add(known + " last " + last + " since " + since);
+                        }
+                        checks.incrementAndGet();
+                        recorded.poll();
+                        break;
+                    }
+                }
+            }));
+        }
+        for (Thread thread : writers) {
+            thread.join();
+        }
+        stop.set(true);
+        for (Thread thread : readers) {
+            thread.join();
+        }
+        assertThat(lost).isEmpty();
+        assertThat(checks.get()).as("the readers did check").isGreaterThan(1000);
+        assertThat(changes.knownSince(new Named("x"))).as("keys were forgotten").isPositive();
+    }
 
     @OnEveryDatabase
     void aChangeInATransactionIsKnownAndNothingBeforeTheFloorIs(Backend backend) {
