@@ -146,12 +146,23 @@ public final class AuthRules {
         if (redaction.sender().server().equals(redacted.sender().server())) {
             return;
         }
-        AuthContext ctx = new AuthContext(redaction, state, roomCreate(redaction, state));
-        long level = ctx.senderLevel();
-        if (level < ctx.levels.redact()) {
-            throw new AuthException(AuthRule.REDACTION, "sender level " + Levels.describe(level)
-                    + " is below the redact level " + ctx.levels.redact() + " and the sender is on another server");
+        if (!mayRedactAnySender(redaction, state)) {
+            throw new AuthException(AuthRule.REDACTION,
+                    "the sender is below the redact level and on another server than the redacted event's sender");
         }
+    }
+
+    /**
+     * Whether the redaction's sender has at least the redact level in {@code state}, so that the redaction may
+     * be applied to an event of any sender in its room ({@link #checkRedaction}, for a redacted event not yet
+     * seen: without the level it may later be applied only to an event from the redaction sender's server).
+     *
+     * @param state the room state before the redaction, holding the create event
+     * @throws AuthException when the state has no create event of the redaction's room
+     */
+    public static boolean mayRedactAnySender(Pdu redaction, Map<StateKey, Pdu> state) {
+        AuthContext ctx = new AuthContext(redaction, state, roomCreate(redaction, state));
+        return ctx.senderLevel() >= ctx.levels.redact();
     }
 
     /** The state's create event, which must be the one the event's room ID names (v12 rule 2). */

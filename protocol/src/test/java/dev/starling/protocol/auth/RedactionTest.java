@@ -58,6 +58,20 @@ class RedactionTest {
         }
     }
 
+    /** For a redacted event not seen yet: only the redact level lets a redaction reach any sender's event. */
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
+    void theRedactLevelAloneDecidesWhetherAnySendersEventMayBeRedacted(RoomVersion version) {
+        RoomFixture room = RoomFixture.standard(version);
+        Pdu unseen = room.message(REMOTE);
+        assertThat(AuthRules.mayRedactAnySender(redaction(room, MOD, unseen), room.state())).isTrue();
+        assertThat(AuthRules.mayRedactAnySender(redaction(room, BOB, unseen), room.state())).isFalse();
+        RoomFixture low = room.copy().levels(pl -> pl.put("redact", 0));
+        assertThat(AuthRules.mayRedactAnySender(redaction(low, BOB, unseen), low.state())).isTrue();
+        assertRefused(() -> AuthRules.mayRedactAnySender(redaction(room, BOB, unseen),
+                room.copy().remove(AuthEventSelection.CREATE).state()), AuthRule.MISSING_CREATE);
+    }
+
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
     void redactionMustNameTheEventInTheSameRoom(RoomVersion version) {

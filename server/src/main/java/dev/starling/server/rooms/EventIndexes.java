@@ -5,6 +5,7 @@ import dev.starling.protocol.events.EventTypes;
 import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.EventId;
 import dev.starling.protocol.id.InvalidIdentifierException;
+import dev.starling.protocol.id.ServerName;
 import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,15 +67,22 @@ final class EventIndexes {
                 && relatesTo.path("event_id").isTextual();
     }
 
-    static void index(Connection c, Pdu event, long ordering) throws SQLException {
+    /**
+     * Indexes a stored event.
+     *
+     * @param onlyFrom for a redaction of an event not seen yet whose sender may not redact others' events: the
+     *     server the redacted event's sender must be on for the redaction to apply (checked when served)
+     */
+    static void index(Connection c, Pdu event, long ordering, Optional<ServerName> onlyFrom) throws SQLException {
         String roomId = event.roomId().value();
         // Only a non-state m.room.redaction redacts: a state event of that type is not a redaction (and has
         // not been through Redactions.check).
         if (event.type().equals(EventTypes.REDACTION) && !event.isState() && event.redacts().isPresent()) {
             String redacts = event.redacts().get().value();
             StreamChanges.touch(RoomChanges.named(redacts), ordering);
-            update(c, "INSERT INTO redactions (event_id, redacts, room_id, stream_ordering) VALUES (?, ?, ?, ?)",
-                    event.eventId().value(), redacts, roomId, ordering);
+            update(c, "INSERT INTO redactions (event_id, redacts, room_id, stream_ordering, target_server)"
+                    + " VALUES (?, ?, ?, ?, ?)", event.eventId().value(), redacts, roomId, ordering,
+                    onlyFrom.map(ServerName::value).orElse(null));
             // A redacted child loses its m.relates_to: the relationship is broken (§ Aggregations of child events).
             update(c, "DELETE FROM event_relations WHERE event_id = ? AND room_id = ?", redacts, roomId);
         }
@@ -102,13 +110,22 @@ final class EventIndexes {
         }
     }
 
-    /** Whether a redaction of the event was stored before it (possible once events come from federation). */
+    /**
+     * Whether a redaction that applies to the event was stored before it (possible once events come from
+     * federation): one of its room, not limited to another server than the event's sender's.
+     */
     private static boolean redacted(Connection c, Pdu event) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM redactions WHERE redacts = ? AND room_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT target_server FROM redactions WHERE redacts = ? AND room_id = ?")) {
             s.setString(1, event.eventId().value());
             s.setString(2, event.roomId().value());
             try (ResultSet r = s.executeQuery()) {
-                return r.next();
+                while (r.next()) {
+                    if (ServedEvents.reaches(r.getString(1), event.sender())) {
+                        return true;
+                    }
+                }
+                return false;
             }
         }
     }

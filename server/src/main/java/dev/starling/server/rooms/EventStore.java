@@ -56,7 +56,7 @@ final class EventStore {
                 insertRoom(c, event, group);
             }
             insertEvent(c, event, ordering, group, groupBefore, Flags.TIMELINE);
-            EventIndexes.index(c, event, ordering);
+            EventIndexes.index(c, event, ordering, Optional.empty());
             insertEdges(c, event, ordering);
             for (EventId prev : event.prevEvents()) {
                 try (PreparedStatement s = c.prepareStatement(

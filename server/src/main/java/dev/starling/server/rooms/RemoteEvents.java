@@ -239,14 +239,24 @@ public final class RemoteEvents {
         });
     }
 
+    /** Which events a redaction may be applied to, decided as it is received (see {@link #persist}). */
+    public enum Reach {
+        /** None: it may not redact its target (kept in the DAG, not applied). */
+        NONE,
+        /** The event it names, whoever sent it (in the same room). */
+        ANY_SENDER,
+        /** The event it names only if that event's sender is on the redaction sender's server (not seen yet). */
+        SENDER_SERVER
+    }
+
     /**
      * Stores an accepted event on the state before it: a soft-failed one hidden and not an extremity; any
      * other in the timeline, replacing its prev_events among the forward extremities, the current state then
      * the resolution of the extremities' states. Local members' syncs wake after the commit.
      *
-     * @param indexRedaction whether a redaction is applied (its target's sender may be redacted by it)
+     * @param redacts for a redaction, which events it may be applied to (others: {@link Reach#ANY_SENDER})
      */
-    public void persist(Pdu event, StateBefore before, boolean softFailed, boolean indexRedaction) {
+    public void persist(Pdu event, StateBefore before, boolean softFailed, Reach redacts) {
         RoomId roomId = event.roomId();
         Set<UserId> targets = db.inTransaction(c -> {
             long groupBefore = groupOf(c, roomId, before);
@@ -279,8 +289,11 @@ public final class RemoteEvents {
             if (softFailed) {
                 return Set.<UserId>of();
             }
-            if (indexRedaction || !EventTypes.REDACTION.equals(event.type())) {
-                EventIndexes.index(c, event, ordering);
+            if (!EventTypes.REDACTION.equals(event.type())) {
+                EventIndexes.index(c, event, ordering, Optional.empty());
+            } else if (redacts != Reach.NONE) {
+                EventIndexes.index(c, event, ordering, redacts == Reach.SENDER_SERVER
+                        ? Optional.of(event.sender().server()) : Optional.empty());
             }
             for (EventId prev : event.prevEvents()) {
                 try (PreparedStatement s = c.prepareStatement(

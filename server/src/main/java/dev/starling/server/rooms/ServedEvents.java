@@ -131,7 +131,9 @@ final class ServedEvents {
 
     /**
      * The redaction that applies to each of {@code eventIds} that has one: the first stored redaction naming it
-     * from the same room (a redaction in another room redacts nothing).
+     * from the same room (a redaction in another room redacts nothing), and for one received before the event
+     * from a sender without the redact level, only if the event's sender is on the redaction sender's server
+     * ({@link #reaches}).
      */
     static Map<String, Pdu> redactions(Connection c, List<String> eventIds) throws SQLException {
         Map<String, String> byEvent = new LinkedHashMap<>();
@@ -143,7 +145,9 @@ final class ServedEvents {
                 }
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        byEvent.putIfAbsent(r.getString(1), r.getString(2));
+                        if (reaches(r.getString(3), UserId.parse(r.getString(4)))) {
+                            byEvent.putIfAbsent(r.getString(1), r.getString(2));
+                        }
                     }
                 }
             }
@@ -163,9 +167,17 @@ final class ServedEvents {
      * much larger events index by event ID (which it chose before, one per served event).
      */
     static String redactionsQuery(int events) {
-        return "SELECT r.redacts, r.event_id FROM redactions r CROSS JOIN events e"
+        return "SELECT r.redacts, r.event_id, r.target_server, e.sender FROM redactions r CROSS JOIN events e"
                 + " WHERE r.redacts IN (" + String.join(", ", Collections.nCopies(events, "?")) + ")"
                 + " AND e.event_id = r.redacts AND e.room_id = r.room_id ORDER BY r.stream_ordering";
+    }
+
+    /**
+     * Whether a stored redaction limited to {@code targetServer} (null: not limited) applies to an event of
+     * {@code sender}.
+     */
+    static boolean reaches(String targetServer, UserId sender) {
+        return targetServer == null || targetServer.equals(sender.server().value());
     }
 
     /** The viewer device's transaction IDs of its own events, by event ID; by ordering where all are known. */

@@ -33,12 +33,19 @@ final class FederatingServer implements AutoCloseable {
     private final TestDatabase database;
     private final SigningKey key;
     private final ServerName name;
-    private final HomeServer server;
+    private final ServerConfig config;
+    private final HomeServer.Tuning tuning;
+    private final InboundEdus edus;
+    private HomeServer server;
 
-    private FederatingServer(TestDatabase database, SigningKey key, ServerName name, HomeServer server) {
+    private FederatingServer(TestDatabase database, SigningKey key, ServerConfig config, HomeServer.Tuning tuning,
+            InboundEdus edus, HomeServer server) {
         this.database = database;
         this.key = key;
-        this.name = name;
+        this.name = config.serverName();
+        this.config = config;
+        this.tuning = tuning;
+        this.edus = edus;
         this.server = server;
     }
 
@@ -67,9 +74,9 @@ final class FederatingServer implements AutoCloseable {
                     new ServerConfig.Database(ServerConfig.Database.Kind.SQLITE, "", "", ""),
                     ServerConfig.DEFAULT_MAX_UPLOAD_SIZE, ServerConfig.Metrics.disabled(), federation);
             SigningKey key = SigningKey.generate(KeyId.ed25519("k" + port));
-            HomeServer server = HomeServer.start(config, database.config(),
-                    new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of()), key, edus);
-            return new FederatingServer(database, key, name, server);
+            HomeServer.Tuning tuning = new HomeServer.Tuning(new PasswordHasher.Cost(64, 1, 1), Map.of());
+            HomeServer server = HomeServer.start(config, database.config(), tuning, key, edus);
+            return new FederatingServer(database, key, config, tuning, edus, server);
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException(e);
@@ -95,6 +102,12 @@ final class FederatingServer implements AutoCloseable {
 
     HomeServer server() {
         return server;
+    }
+
+    /** Stops the server and starts it again on the same port, database and key, as a restart of the process does. */
+    void restart() {
+        server.close();
+        server = HomeServer.start(config, database.config(), tuning, key, edus);
     }
 
     Federation federation() {

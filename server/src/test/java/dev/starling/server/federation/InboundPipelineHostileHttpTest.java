@@ -286,6 +286,40 @@ class InboundPipelineHostileHttpTest {
         }
     }
 
+    /**
+     * A redaction received before the event it names is applied when the event comes if it may redact it: bob
+     * (power 0) redacting his own message, yes; bob redacting alice's message (from another server), no — even
+     * though at the redaction nobody could tell whose event it named.
+     */
+    @OnEveryDatabase
+    void aRedactionReceivedBeforeItsTargetIsAppliedOnlyToAnEventItMayRedact(Backend backend) {
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend)) {
+            Room room = room(a, b);
+            ObjectNode own = room.message("bob's late words");
+            String ownId = FedEvents.id(own, VERSION);
+            ObjectNode alices = FedEvents.message(a, Remote.of(a), VERSION, room.roomId(), Remote.of(a).user("alice"),
+                    "alice's late words");
+            String alicesId = FedEvents.id(alices, VERSION);
+            ObjectNode redactOwn = redaction(room, ownId);
+            assertThat(error(room.send("r1", redactOwn), FedEvents.id(redactOwn, VERSION))).isEmpty();
+            ObjectNode redactAlices = redaction(room, alicesId);
+            assertThat(error(room.send("r2", redactAlices), FedEvents.id(redactAlices, VERSION))).isEmpty();
+            assertThat(FedEvents.stored(a, ownId)).isEqualTo("absent");
+
+            assertThat(error(room.send("m", own, alices), ownId)).isEmpty();
+            assertThat(FedEvents.stored(a, ownId)).isEqualTo("timeline");
+            assertThat(FedEvents.stored(a, alicesId)).isEqualTo("timeline");
+            String path = FedEvents.V3 + "/rooms/" + FedEvents.path(room.roomId()) + "/event/";
+            JsonNode ownServed = client(a, "GET", path + FedEvents.path(ownId), null, room.alice()).json();
+            assertThat(ownServed.path("content").has("body")).as(ownServed.toString()).isFalse();
+            assertThat(ownServed.path("unsigned").path("redacted_because").path("event_id").asText())
+                    .isEqualTo(FedEvents.id(redactOwn, VERSION));
+            assertThat(client(a, "GET", path + FedEvents.path(alicesId), null, room.alice()).json()
+                    .path("content").path("body").asText()).isEqualTo("alice's late words");
+            assertThat(room.timelineBodies()).contains("alice's late words").doesNotContain("bob's late words");
+        }
+    }
+
     private static ObjectNode redaction(Room room, String target) {
         return FedEvents.pdu(room.remote(), VERSION, room.roomId(), room.bob(), "m.room.redaction", null,
                 FedEvents.content("{\"redacts\":\"" + target + "\"}"), FedEvents.extremities(room.a(), room.roomId()),

@@ -3,6 +3,9 @@ package dev.starling.server.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starling.protocol.rooms.RoomVersion;
+import dev.starling.server.federation.FedEvents.Remote;
 import dev.starling.server.federation.sender.Backoff;
 import dev.starling.server.storage.Backend;
 import dev.starling.server.storage.OnEveryDatabase;
@@ -13,7 +16,8 @@ import java.util.List;
 /**
  * Events another server sends (stored by the inbound pipeline, rooms.RemoteEvents) reach an incremental /sync
  * whose rooms part is read from memory (sync/README.md, "Skipping reads"): B's user, after syncs that found
- * nothing, gets A's messages, a state change and a member event of A's room exactly once, in order.
+ * nothing, gets A's messages, a state change and a member event of A's room exactly once, in order; one of A's
+ * own events that comes back over federation after its redaction is served redacted.
  */
 class RemoteEventsSyncHttpTest {
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
@@ -63,5 +67,64 @@ class RemoteEventsSyncHttpTest {
             collect(bob.sync(from), room, again);
             assertThat(again).isEqualTo(expected);
         }
+    }
+
+    /**
+     * One of our own events that we do not hold (as after restoring an old backup) comes back over federation
+     * after its redaction did, and after a restart, so this process never saw the redaction stored: an
+     * incremental /sync, /messages and /event serve it redacted. (rooms.RemoteEvents#persist marks our own
+     * returning events as named; without it rooms.ServedEvents#unnamed serves the event without looking for
+     * redactions.)
+     */
+    @OnEveryDatabase
+    void oneOfOurEventsComingBackAfterItsRedactionIsServedRedacted(Backend backend) {
+        RoomVersion version = RoomVersion.V11;
+        try (FederatingServer a = FederatingServer.start(backend); FederatingServer b = FederatingServer.start(backend)) {
+            Remote remote = Remote.of(b);
+            Remote ours = Remote.of(a);
+            String token = FedEvents.register(a, "alice");
+            String alice = ours.user("alice");
+            String roomId = FedEvents.createPublicRoom(a, token, version);
+            ObjectNode join = FedEvents.join(a, remote, version, roomId, remote.user("bob"));
+            accepted(FedEvents.transaction(remote, a, "join", List.of(join), List.of()), FedEvents.id(join, version));
+
+            // Alice's message, signed with our key but not stored here, and her redaction of it.
+            ObjectNode lost = FedEvents.message(a, ours, version, roomId, alice, "words from before the backup");
+            String lostId = FedEvents.id(lost, version);
+            ObjectNode redaction = FedEvents.pdu(ours, version, roomId, alice, "m.room.redaction", null,
+                    FedEvents.content("{\"redacts\":\"" + lostId + "\"}"), FedEvents.extremities(a, roomId),
+                    FedEvents.auth(a, version, roomId, alice, false), FedEvents.maxDepth(a, roomId) + 1);
+            accepted(FedEvents.transaction(remote, a, "redaction", List.of(redaction), List.of()),
+                    FedEvents.id(redaction, version));
+            assertThat(FedEvents.stored(a, lostId)).isEqualTo("absent");
+
+            a.restart();
+            String since = FedEvents.client(a, "GET", FedEvents.V3 + "/sync", null, token).json()
+                    .path("next_batch").asText();
+            accepted(FedEvents.transaction(remote, a, "lost", List.of(lost), List.of()), lostId);
+            assertThat(FedEvents.stored(a, lostId)).isEqualTo("timeline");
+
+            JsonNode sync = FedEvents.client(a, "GET", FedEvents.V3 + "/sync?since=" + since, null, token).json();
+            JsonNode served = null;
+            for (JsonNode event : sync.path("rooms").path("join").path(roomId).path("timeline").path("events")) {
+                if (event.path("event_id").asText().equals(lostId)) {
+                    served = event;
+                }
+            }
+            assertThat(served).as(sync.toString()).isNotNull();
+            assertThat(served.path("content").size()).as(served.toString()).isZero();
+            assertThat(served.path("unsigned").path("redacted_because").path("event_id").asText())
+                    .isEqualTo(FedEvents.id(redaction, version));
+            String room = FedEvents.V3 + "/rooms/" + FedEvents.path(roomId);
+            assertThat(FedEvents.client(a, "GET", room + "/event/" + FedEvents.path(lostId), null, token).json()
+                    .path("content").has("body")).isFalse();
+            assertThat(FedEvents.client(a, "GET", room + "/messages?dir=b&limit=50", null, token).json().toString())
+                    .doesNotContain("words from before the backup");
+        }
+    }
+
+    private static void accepted(FederatingServer.Reply reply, String eventId) {
+        assertThat(reply.status()).as(String.valueOf(reply.json())).isEqualTo(200);
+        assertThat(reply.json().path("pdus").path(eventId).has("error")).as(reply.json().toString()).isFalse();
     }
 }

@@ -13,6 +13,7 @@ import dev.starling.protocol.id.EventId;
 import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.rooms.RoomVersion;
 import dev.starling.server.rooms.RemoteEvents;
+import dev.starling.server.rooms.RemoteEvents.Reach;
 import dev.starling.server.rooms.RemoteEvents.StateBefore;
 import dev.starling.server.rooms.RemoteEvents.Status;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ final class InboundPipeline {
             LOG.info("event soft-failed event_id={} room_id={} origin={} rule={}", event.eventId(), event.roomId(),
                     origin, e.rule());
         }
-        rooms.persist(event, before, softFailed, redactionApplies(event, before));
+        rooms.persist(event, before, softFailed, redactionReach(event, before));
     }
 
     /**
@@ -333,28 +334,30 @@ final class InboundPipeline {
     }
 
     /**
-     * Whether an accepted redaction may be applied (Room Versions § Handling redactions): its target is
-     * known and the sender is on the target's server or has the redact level in the state before it. A
-     * redaction of an event we do not have is kept but not applied.
+     * Which events an accepted redaction may be applied to (Room Versions § Handling redactions: since room
+     * version 3 not an auth rule, applied once both events are seen): a known target if the sender is on its
+     * server or has the redact level in the state before the redaction; a target not seen yet, any event of the
+     * room with that level, else only an event from the sender's server — checked when the event is served.
      */
-    private boolean redactionApplies(Pdu event, StateBefore before) {
+    private Reach redactionReach(Pdu event, StateBefore before) {
         if (!EventTypes.REDACTION.equals(event.type())) {
-            return true;
+            return Reach.ANY_SENDER;
         }
         Optional<EventId> target = event.redacts();
         if (target.isEmpty()) {
-            return false;
+            return Reach.NONE;
         }
         Pdu redacted = rooms.events(List.of(target.get())).get(target.get());
-        if (redacted == null) {
-            return false;
-        }
+        Map<StateKey, Pdu> state = rooms.stateAt(event.roomId(), before,
+                List.of(POWER_LEVELS, new StateKey(EventTypes.MEMBER, event.sender().value())));
         try {
-            AuthRules.checkRedaction(event, redacted, rooms.stateAt(event.roomId(), before,
-                    List.of(POWER_LEVELS, new StateKey(EventTypes.MEMBER, event.sender().value()))));
-            return true;
+            if (redacted == null) {
+                return AuthRules.mayRedactAnySender(event, state) ? Reach.ANY_SENDER : Reach.SENDER_SERVER;
+            }
+            AuthRules.checkRedaction(event, redacted, state);
+            return Reach.ANY_SENDER;
         } catch (AuthException e) {
-            return false;
+            return Reach.NONE;
         }
     }
 
