@@ -79,7 +79,7 @@ public final class UnreadCountsSyncSource implements SyncSource {
             long upTo) {
         long read = readMarks.readUpTo(user, roomId, upTo);
         long from = Math.max(read, rooms.membershipPosition(user, roomId, upTo).orElse(0L));
-        java.util.function.Supplier<RoomEvents.PushContext> context = memoized(() -> rooms.pushContext(roomId, user));
+        java.util.function.Supplier<RoomEvents.PushContext> context = memoized(() -> rooms.pushContext(roomId, user, upTo));
         KeptCounts.Entry previous = kept.get(user, roomId, from, upTo);
         if (previous != null) {
             long[] counted = extend(user, roomId, previous, ruleset, context, from, upTo);

@@ -23,11 +23,12 @@ final class CurrentState {
     private CurrentState() {}
 
     /**
-     * Brings the current state up to date after {@code event} was stored between {@code groupBefore} and
-     * {@code groupAfter}; returns the users whose member events changed in it (besides the event's own target).
+     * Brings the current state up to date after {@code event} was stored at {@code ordering} between
+     * {@code groupBefore} and {@code groupAfter}; returns the users whose member events changed in it (besides
+     * the event's own target).
      */
-    static Set<UserId> update(Connection c, RoomId roomId, Pdu event, long groupBefore, long groupAfter)
-            throws SQLException {
+    static Set<UserId> update(Connection c, RoomId roomId, Pdu event, long ordering, long groupBefore,
+            long groupAfter) throws SQLException {
         RoomStore.RoomInfo room = RoomStore.room(c, roomId).orElseThrow();
         long old = room.stateGroup();
         Map<String, Long> extremities = StateResolution.extremityGroups(c, roomId.value());
@@ -48,6 +49,7 @@ final class CurrentState {
             s.setString(2, roomId.value());
             s.executeUpdate();
         }
+        RoomChanges.currentStateChanged(roomId, ordering);
         if (old == groupBefore && current == groupAfter) {
             // The usual case: the event extends the only extremity; only its own key changed.
             if (event.isState()) {

@@ -309,7 +309,7 @@ public final class RemoteEvents {
                 s.setString(2, event.eventId().value());
                 s.executeUpdate();
             }
-            Set<UserId> changed = CurrentState.update(c, roomId, event, groupBefore, groupAfter);
+            Set<UserId> changed = CurrentState.update(c, roomId, event, ordering, groupBefore, groupAfter);
             if (EventTypes.MEMBER.equals(event.type())) {
                 event.stateKey().ifPresent(key -> changed.add(UserId.parse(key)));
             }

@@ -111,7 +111,7 @@ final class RemoteRoomStore {
         Map<StateKey, Long> entries = new HashMap<>();
         stateBefore.forEach((key, event) -> entries.put(key, orderings.get(event.eventId().value())));
         long group = fullSnapshot(c, roomId.value(), entries);
-        upsertRoom(c, version, create, group);
+        upsertRoom(c, version, create, group); // RoomChanges.currentState: touched by the join's persist below
         try (PreparedStatement s = c.prepareStatement(INSERT_EVENT)) {
             for (Pdu event : fresh) {
                 bindEvent(s, event, orderings.get(event.eventId().value()), group, -1, true);
@@ -174,6 +174,7 @@ final class RemoteRoomStore {
                 s.executeUpdate();
             }
         }
+        RoomChanges.currentStateChanged(roomId, ordering);
         try (PreparedStatement s = c.prepareStatement(INSERT_EVENT)) {
             bindEvent(s, event, ordering, group, groupBefore, false);
             s.executeUpdate();

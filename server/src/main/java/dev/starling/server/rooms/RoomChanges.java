@@ -25,6 +25,12 @@ public final class RoomChanges {
     record MembersKey(String roomId) {}
 
     /**
+     * The key of a room's current state: touched wherever {@code rooms.state_group} changes (a state event
+     * stored, a state resolution, an out-of-band member event), read by {@link RoomEvents#pushContext}.
+     */
+    record CurrentStateKey(String roomId) {}
+
+    /**
      * The key of an event that a stored redaction or bundled relation (edit, thread, reference) names: touched by
      * {@link EventIndexes}, read by {@link ServedEvents} to serve new events without looking either up. One per
      * event named, so forgettable: past the limit they are forgotten and older events are looked up again.
@@ -41,6 +47,21 @@ public final class RoomChanges {
 
     public static Object members(RoomId roomId) {
         return new MembersKey(roomId.value());
+    }
+
+    static Object currentState(RoomId roomId) {
+        return new CurrentStateKey(roomId.value());
+    }
+
+    /**
+     * Records that the room's current state changed, in the transaction that changed it, at a position that
+     * transaction took (a room joined over federation: its join's, which {@link EventStore#persist} records).
+     */
+    static void currentStateChanged(RoomId roomId, long position) {
+        if (position <= 0) {
+            throw new IllegalArgumentException("a current state change needs a stream position: " + position);
+        }
+        StreamChanges.touch(new CurrentStateKey(roomId.value()), position);
     }
 
     static Object named(String eventId) {

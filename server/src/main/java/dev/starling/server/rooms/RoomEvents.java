@@ -59,7 +59,7 @@ public final class RoomEvents {
     static final int MAX_MEMBER_POSITIONS = 100_000;
 
     private final Database db;
-    private final java.util.concurrent.ConcurrentHashMap<String, PushContext> pushContexts =
+    private final java.util.concurrent.ConcurrentHashMap<MemberKey, KeptContext> pushContexts =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** The recent events of each room, shared with /sync's rooms part; null: always read. */
     private final EventWindows windows;
@@ -68,6 +68,9 @@ public final class RoomEvents {
     private record MemberPosition(OptionalLong position, long at) {}
 
     private record MemberKey(String user, String room) {}
+
+    /** A push context read after the stream position {@code at} (a sync's cut) was committed. */
+    private record KeptContext(PushContext context, long at) {}
 
     private final java.util.concurrent.ConcurrentHashMap<MemberKey, MemberPosition> memberPositions =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -165,27 +168,24 @@ public final class RoomEvents {
     }
 
     /**
-     * What the push rules of {@code user} read of the room's current state. Kept by the room's current state
-     * group: every state event makes a new group (in the transaction that updates the current state), so a
-     * kept context is exactly the current state's while the group is current, and is never found again after.
+     * What the push rules of {@code user} read of the room's current state, for a request whose cut is
+     * {@code upTo} (every position up to it committed). Kept with that cut: the room's current state did not
+     * change since the kept read while no {@link RoomChanges#currentState} touch is after it (every change of
+     * {@code rooms.state_group} touches it, in its transaction); a change at or before the cut was committed
+     * before the read began. So a kept context is the current state's, with no read at all.
      */
-    public PushContext pushContext(RoomId roomId, UserId user) {
-        return db.read(c -> {
-            Optional<RoomStore.RoomInfo> room = RoomStore.room(c, roomId);
-            String key = room.map(r -> r.stateGroup() + " " + user.value()).orElse(null);
-            PushContext kept = key == null ? null : pushContexts.get(key);
-            if (kept != null) {
-                return kept;
-            }
-            PushContext context = pushContext(c, roomId, user, room);
-            if (key != null) {
-                if (pushContexts.size() >= MAX_PUSH_CONTEXTS) {
-                    pushContexts.clear();
-                }
-                pushContexts.put(key, context);
-            }
-            return context;
-        });
+    public PushContext pushContext(RoomId roomId, UserId user, long upTo) {
+        MemberKey key = new MemberKey(user.value(), roomId.value());
+        KeptContext kept = pushContexts.get(key);
+        if (kept != null && db.changes().unchangedSince(RoomChanges.currentState(roomId), kept.at())) {
+            return kept.context();
+        }
+        PushContext context = db.read(c -> pushContext(c, roomId, user, RoomStore.room(c, roomId)));
+        if (pushContexts.size() >= MAX_PUSH_CONTEXTS) {
+            pushContexts.clear();
+        }
+        pushContexts.put(key, new KeptContext(context, upTo));
+        return context;
     }
 
     private static PushContext pushContext(Connection c, RoomId roomId, UserId user, Optional<RoomStore.RoomInfo> room)

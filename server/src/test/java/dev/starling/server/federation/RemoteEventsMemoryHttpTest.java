@@ -3,6 +3,7 @@ package dev.starling.server.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.federation.sender.Backoff;
@@ -16,7 +17,8 @@ import java.time.Duration;
 /**
  * What /sync answers from memory equals the database when the room's events come over federation (the inbound
  * pipeline stores them): the unread counts of a user on the receiving server, and its joined rooms (kept per
- * user), as remote messages, a remote join and remote mentions arrive.
+ * user), as remote messages, a remote join, remote mentions and a remote power-levels change (which the push
+ * context kept in memory must see: "@room" by alice2, level 0, starts highlighting) arrive.
  */
 class RemoteEventsMemoryHttpTest {
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
@@ -47,6 +49,7 @@ class RemoteEventsMemoryHttpTest {
             for (int round = 0; round < 4; round++) {
                 alice.send(room, "r" + round + "a", "one");
                 alice.send(room, "r" + round + "b", "hey bob");
+                String last = "hey bob"; // the round's last message
                 if (round == 1) {
                     alice2.ok("POST", MembershipFedClient.room(room) + "/join", "{}");
                     alice2.send(room, "r" + round + "c", "hello from alice2");
@@ -54,8 +57,17 @@ class RemoteEventsMemoryHttpTest {
                 if (round == 2) {
                     bob.send(room, "own" + round, "bob speaks");
                 }
-                long seen = 0;
-                while (seen < 2 && System.nanoTime() < deadline) {
+                if (round == 3) {
+                    // Alice2 (level 0) may notify the room now: her @room highlights.
+                    ObjectNode levels = (ObjectNode) alice.ok("GET", MembershipFedClient.room(room)
+                            + "/state/m.room.power_levels/", null).json();
+                    levels.putObject("notifications").put("room", 0);
+                    alice.setState(room, "m.room.power_levels", levels.toString());
+                    alice2.send(room, "r" + round + "c", "@room look");
+                    last = "@room look";
+                }
+                boolean seen = false;
+                while (!seen && System.nanoTime() < deadline) {
                     JsonNode sync = bob.ok("GET", MembershipFedClient.V3 + "/sync?timeout=500&since=" + since, null)
                             .json();
                     JsonNode unread = sync.path("rooms").path("join").path(room).path("unread_notifications");
@@ -67,9 +79,11 @@ class RemoteEventsMemoryHttpTest {
                                 .containsExactly(fromDatabase);
                         compared++;
                     }
-                    seen += sync.path("rooms").path("join").path(room).path("timeline").path("events").size();
+                    seen = sync.path("rooms").path("join").path(room).path("timeline").path("events")
+                            .findValuesAsText("body").contains(last);
                     since = sync.path("next_batch").asText();
                 }
+                assertThat(seen).as("round %d's last message reached bob", round).isTrue();
                 assertThat(JoinedFromDatabase.kept(stream, bobId)).isEqualTo(JoinedFromDatabase.read(stream, bobId));
             }
             assertThat(compared).isGreaterThanOrEqualTo(4);
