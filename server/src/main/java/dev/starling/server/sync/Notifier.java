@@ -122,6 +122,9 @@ public final class Notifier implements RoomEventListener {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition firedCondition = lock.newCondition();
         private boolean fired;
+        /** The current wait's token; its deadline's action times out only that wait. */
+        private Object waitingFor;
+        private boolean timedOut;
 
         private Watch(List<Object> keys) {
             this.keys = keys;
@@ -137,25 +140,46 @@ public final class Notifier implements RoomEventListener {
             }
         }
 
+        private void timeOut(Object wait) {
+            lock.lock();
+            try {
+                if (waitingFor != wait) {
+                    return; // an earlier wait's deadline, run as that wait ended
+                }
+                timedOut = true;
+                firedCondition.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
         /**
-         * Blocks until a commit concerns the watch (at once if one already did) or {@code timeout} passes.
+         * Blocks until a commit concerns the watch (at once if one already did) or {@code timeout} passes (on
+         * {@link SyncDeadlines}: up to a tick later, with no timer of the virtual thread's own).
          *
          * @return whether it fired
          */
         boolean await(Duration timeout) throws InterruptedException {
             long nanos = timeout.toNanos();
             waiting.incrementAndGet();
+            SyncDeadlines.Deadline deadline = null;
             lock.lock();
             try {
-                while (!fired) {
-                    if (nanos <= 0) {
-                        return false;
+                if (!fired && nanos > 0) {
+                    Object wait = new Object();
+                    waitingFor = wait;
+                    timedOut = false;
+                    deadline = SyncDeadlines.SHARED.after(nanos, () -> timeOut(wait));
+                    while (!fired && !timedOut) {
+                        firedCondition.await();
                     }
-                    nanos = firedCondition.awaitNanos(nanos);
                 }
-                return true;
+                return fired;
             } finally {
                 lock.unlock();
+                if (deadline != null) {
+                    deadline.cancel();
+                }
                 waiting.decrementAndGet();
             }
         }
