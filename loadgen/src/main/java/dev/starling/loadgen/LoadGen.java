@@ -51,9 +51,11 @@ public final class LoadGen {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
         Set<String> scenarios = Set.of(o.get("scenarios").split(","));
-        Path data = o.get("data").isEmpty() ? Files.createTempDirectory("starling-loadgen-") : Path.of(o.get("data"));
+        boolean temporary = o.get("data").isEmpty();
+        Path data = temporary ? Files.createTempDirectory("starling-loadgen-") : Path.of(o.get("data"));
         List<Scenarios.Row> rows = new ArrayList<>();
-        System.out.println("loadgen: " + String.join(" ", args) + "\nloadgen: data in " + data);
+        System.out.println("loadgen: " + String.join(" ", args) + "\nloadgen: data in " + data
+                + (temporary ? " (deleted at the end; --data DIR keeps it)" : ""));
 
         if (scenarios.contains("w")) {
             rows.addAll(print(WritePath.run(Files.createDirectories(data.resolve("write")), intOf(o, "writers"),
@@ -115,7 +117,18 @@ public final class LoadGen {
         }
         System.out.println();
         System.out.println(table(rows, o));
+        if (temporary) {
+            deleteTree(data); // a run's database and WAL are hundreds of MB
+        }
         System.exit(0);
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** (d) The real server through the launcher, if given, else {@link LoadServer}: a first and a later start. */

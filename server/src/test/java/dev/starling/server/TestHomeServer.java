@@ -20,11 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A whole homeserver on an ephemeral loopback port and a fresh database of the given backend, with a tiny
@@ -195,12 +193,6 @@ public final class TestHomeServer implements AutoCloseable {
     public void close() {
         server.close();
         database.close();
-        try (Stream<Path> paths = Files.walk(config.dataDir())) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Backend.deleteRecursively(config.dataDir());
     }
 }

@@ -162,6 +162,7 @@ final class FederatingServer implements AutoCloseable {
             server.close();
         } finally {
             database.close();
+            Backend.deleteRecursively(config.dataDir());
         }
     }
 }

@@ -250,6 +250,7 @@ final class OutboundFedClient implements AutoCloseable {
             stop();
         } finally {
             database.close();
+            Backend.deleteRecursively(config.dataDir());
         }
     }
 }

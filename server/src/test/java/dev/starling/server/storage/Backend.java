@@ -83,7 +83,8 @@ public enum Backend {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a directory and everything in it (a test server's data directory, a scratch database). */
+    public static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
