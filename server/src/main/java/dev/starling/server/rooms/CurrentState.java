@@ -49,7 +49,7 @@ final class CurrentState {
             s.setString(2, roomId.value());
             s.executeUpdate();
         }
-        RoomChanges.currentStateChanged(roomId, ordering);
+        RoomChanges.currentStateChanged(c, roomId, ordering);
         if (old == groupBefore && current == groupAfter) {
             // The usual case: the event extends the only extremity; only its own key changed.
             if (event.isState()) {

@@ -6,7 +6,6 @@ import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.EventId;
 import dev.starling.protocol.id.InvalidIdentifierException;
 import dev.starling.protocol.id.ServerName;
-import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,7 +78,7 @@ final class EventIndexes {
         // not been through Redactions.check).
         if (event.type().equals(EventTypes.REDACTION) && !event.isState() && event.redacts().isPresent()) {
             String redacts = event.redacts().get().value();
-            StreamChanges.touch(RoomChanges.named(redacts), ordering);
+            RoomChanges.named(c, redacts, ordering);
             update(c, "INSERT INTO redactions (event_id, redacts, room_id, stream_ordering, target_server)"
                     + " VALUES (?, ?, ?, ?, ?)", event.eventId().value(), redacts, roomId, ordering,
                     onlyFrom.map(ServerName::value).orElse(null));
@@ -89,7 +88,7 @@ final class EventIndexes {
         Optional<Relation> relation = relation(event);
         if (relation.isPresent() && BundledAggregations.BUNDLED.contains(relation.get().relType())) {
             // Even when the insert below is skipped (and with no position): a touch only ever costs a lookup.
-            StreamChanges.touch(RoomChanges.named(relation.get().parent().value()), ordering);
+            RoomChanges.named(c, relation.get().parent().value(), ordering);
         }
         if (relation.isPresent() && !redacted(c, event)) {
             try (PreparedStatement s = c.prepareStatement("""

@@ -83,7 +83,7 @@ final class EventStore {
                 s.setString(2, roomId);
                 s.executeUpdate();
             }
-            RoomChanges.currentStateChanged(events.get(0).roomId(), first + events.size() - 1);
+            RoomChanges.currentStateChanged(c, events.get(0).roomId(), first + events.size() - 1);
         }
         if (txn.isPresent()) {
             try (PreparedStatement s = c.prepareStatement("""

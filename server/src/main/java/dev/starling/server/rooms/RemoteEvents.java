@@ -9,7 +9,6 @@ import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.protocol.rooms.RoomVersion;
 import dev.starling.server.storage.Database;
-import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -284,7 +283,7 @@ public final class RemoteEvents {
             if (event.sender().server().equals(serverName)) {
                 // One of ours coming back (after a restart, a join stored first by a resident): a redaction stored
                 // before it may name it, so it is never served as unnamed (ServedEvents.unnamed).
-                StreamChanges.touch(RoomChanges.named(event.eventId().value()), ordering);
+                RoomChanges.named(c, event.eventId().value(), ordering);
             }
             if (softFailed) {
                 return Set.<UserId>of();

@@ -174,7 +174,7 @@ final class RemoteRoomStore {
                 s.executeUpdate();
             }
         }
-        RoomChanges.currentStateChanged(roomId, ordering);
+        RoomChanges.currentStateChanged(c, roomId, ordering);
         try (PreparedStatement s = c.prepareStatement(INSERT_EVENT)) {
             bindEvent(s, event, ordering, group, groupBefore, false);
             s.executeUpdate();

@@ -5,6 +5,9 @@ import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.id.RoomId;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.storage.StreamChanges;
+import dev.starling.server.storage.StreamPositions;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * The {@link StreamChanges} keys of room events: each stored timeline event (a positive stream position)
@@ -54,18 +57,26 @@ public final class RoomChanges {
     }
 
     /**
-     * Records that the room's current state changed, in the transaction that changed it, at a position that
-     * transaction took (a room joined over federation: its join's, which {@link EventStore#persist} records).
+     * Records that the room's current state changed, in the transaction that changed it, at the stream position
+     * of the event that changed it (a room joined over federation: its join's, which {@link EventStore#persist}
+     * records). An outlier reached through the DAG keeps its hidden position (not positive): the change then
+     * takes a position of its own, after every cut a reader may have taken before this commit.
      */
-    static void currentStateChanged(RoomId roomId, long position) {
-        if (position <= 0) {
-            throw new IllegalArgumentException("a current state change needs a stream position: " + position);
-        }
-        StreamChanges.touch(new CurrentStateKey(roomId.value()), position);
+    static void currentStateChanged(Connection c, RoomId roomId, long position) throws SQLException {
+        StreamChanges.touch(new CurrentStateKey(roomId.value()), position > 0 ? position : StreamPositions.next(c));
     }
 
     static Object named(String eventId) {
         return new NamedKey(eventId);
+    }
+
+    /**
+     * Records that a stored event names {@code eventId}, at the namer's position; an outlier's (hidden, not
+     * positive) takes a position of its own. Positive matters once named keys are forgotten: the last position
+     * then known must be at or after the named event's, which was stored before its namer.
+     */
+    static void named(Connection c, String eventId, long ordering) throws SQLException {
+        StreamChanges.touch(new NamedKey(eventId), ordering > 0 ? ordering : StreamPositions.next(c));
     }
 
     /** Records a stored event; hidden events (outliers, soft-failed, rejected: no position) are not news. */
