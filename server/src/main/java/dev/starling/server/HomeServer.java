@@ -124,13 +124,15 @@ public final class HomeServer implements AutoCloseable {
     private final MetricsListener metricsListener; // null when metrics are off
     private final int metricsPort;
     private final FederationSender federationSender;
+    private final Rooms rooms;
     private final InboundEdus inboundEdus;
     private final FederationEvents federationEvents;
 
     private HomeServer(Database database, MatrixHttpServer http, Federation federation, int port,
             MetricsListener metricsListener, int metricsPort, FederationSender federationSender,
-            InboundEdus inboundEdus, FederationEvents federationEvents) {
+            InboundEdus inboundEdus, FederationEvents federationEvents, Rooms rooms) {
         this.federationEvents = federationEvents;
+        this.rooms = rooms;
         this.federationSender = federationSender;
         this.inboundEdus = inboundEdus;
         this.federation = federation;
@@ -320,7 +322,7 @@ public final class HomeServer implements AutoCloseable {
                 LOG.info("federation TLS listening address={} port={}", config.bindAddress(), http.tlsPort());
             }
             return new HomeServer(database, http, federation, port, metricsListener, metricsPort, federationSender,
-                    inboundEdus, federationEvents);
+                    inboundEdus, federationEvents, rooms);
         } catch (IOException e) {
             closeQuietly(federationSender);
             closeQuietly(federation);
@@ -372,6 +374,11 @@ public final class HomeServer implements AutoCloseable {
     /** The port of the metrics listener, or empty when metrics are off. */
     public java.util.OptionalInt metricsPort() {
         return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
+    }
+
+    /** The rooms (tests look at the windows of /sync, {@code rooms.stream()}). */
+    public Rooms rooms() {
+        return rooms;
     }
 
     /** The outbound federation queues (tests look at them). */

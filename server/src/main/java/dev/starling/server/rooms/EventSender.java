@@ -30,14 +30,18 @@ final class EventSender {
     private final RoomLocks locks;
     private final Clock clock;
     private final RoomEventListener listener;
+    /** The /sync windows the writer extends with each committed send (see {@link EventWindows#committed}). */
+    private final EventWindows windows;
     private final KnownTxns knownTxns = new KnownTxns();
 
-    EventSender(Database db, EventBuilder builder, RoomLocks locks, Clock clock, RoomEventListener listener) {
+    EventSender(Database db, EventBuilder builder, RoomLocks locks, Clock clock, RoomEventListener listener,
+            EventWindows windows) {
         this.db = db;
         this.builder = builder;
         this.locks = locks;
         this.clock = clock;
         this.listener = listener;
+        this.windows = windows;
     }
 
     /**
@@ -177,8 +181,14 @@ final class EventSender {
         long now = clock.millis();
         Database.Pending<Void> pending = db.submit(c -> {
             long group = previous == null ? storedGroup : previous.groupAfter().orElseThrow(PredecessorFailed::new);
-            EventStore.persist(c, before.startingFrom(group), List.of(event), txn, now);
-            link.ran(event.isState() ? RoomStore.room(c, roomId).orElseThrow().stateGroup() : group);
+            long roomChanged = lastRoomChange(roomId);
+            long ordering = EventStore.persist(c, before.startingFrom(group), List.of(event), txn, now);
+            long groupAfter = event.isState() ? RoomStore.room(c, roomId).orElseThrow().stateGroup() : group;
+            link.ran(groupAfter);
+            if (roomChanged < ordering && lastRoomChange(roomId) == ordering) { // nothing else touched the room
+                StoredEvent stored = new StoredEvent(event, ordering, groupAfter);
+                db.afterCommit(() -> windows.committed(roomId, roomChanged, List.of(stored)));
+            }
             return null;
         });
         link.queued(pending);
@@ -189,6 +199,11 @@ final class EventSender {
             stripe.pendingTxns.put(key, link);
         });
         return new Queued(null, event, link, false, stripe);
+    }
+
+    /** The position at which the room's timeline last changed: the database's floor if not since it opened. */
+    private long lastRoomChange(RoomId roomId) {
+        return Math.max(db.changes().lastChange(RoomChanges.room(roomId)), db.changes().floor());
     }
 
     /** The state keys a send reads from the tip: those of the event's auth and the create event. */

@@ -35,12 +35,13 @@ final class EventStore {
 
     /**
      * Persists {@code events}, built in this order on {@code before} (each the only successor of the one
-     * before it), and records {@code txn} for the last one. Assigns each event the next global stream position.
+     * before it), and records {@code txn} for the last one. Assigns each event the next global stream position
+     * and returns the first's (0 when there are no events).
      */
-    static void persist(Connection c, RoomDraft before, List<Pdu> events, Optional<TxnKey> txn, long nowMillis)
+    static long persist(Connection c, RoomDraft before, List<Pdu> events, Optional<TxnKey> txn, long nowMillis)
             throws SQLException {
         if (events.isEmpty()) {
-            return;
+            return 0;
         }
         long first = StreamPositions.take(c, events.size());
         long group = before.storedStateGroup();
@@ -99,6 +100,7 @@ final class EventStore {
                 s.executeUpdate();
             }
         }
+        return first;
     }
 
     /**

@@ -10,18 +10,29 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The recent events of each room in memory, so that the members of a room syncing the same new events read them
- * once from the database (the first) and then from here. Read-through, never written by senders: a window holds
- * exactly the room's stored, not rejected events with positions in {@code (from, to]}, as a committed read showed
- * them, so a rolled-back send can never appear. A request for {@code (after, upTo]} with {@code from <= after}
- * extends the window to {@code upTo} if needed: without a read when the room's {@link RoomChanges} key did not
- * change after {@code to}, else with one range read of {@code (to, upTo]}; a request the window does not cover
- * (older {@code since}) is answered empty and the caller reads the database. Each window keeps the last
- * {@value #SIZE} events; at most {@value #MAX_ROOMS} windows are kept (then all are dropped). Empty after a
- * restart. Events are immutable rows (redactions are applied when served). Thread-safe.
+ * from here rather than each from the database. A window holds exactly the room's stored, not rejected events
+ * with positions in {@code (from, to]}, as committed, so a rolled-back send can never appear.
+ *
+ * <p>Readers fill it: a request for {@code (after, upTo]} with {@code from <= after} extends the window to
+ * {@code upTo} if needed, without a read when the room's {@link RoomChanges} key did not change after {@code to},
+ * else with one range read of {@code (to, upTo]}; a request the window does not cover (older {@code since}) is
+ * answered empty and the caller reads the database.
+ *
+ * <p>The one writer extends it too ({@link #committed}, from {@link EventSender} after the commit of a local
+ * send, where {@link dev.starling.server.storage.Database#afterCommit} exists): events at positions up to
+ * {@code p} whose room key last changed at {@code previous} before them are appended when the window reaches
+ * {@code previous}, since every event stored in a room changes its key and so no other event of the room lies
+ * between. Otherwise (another path stored an event, a send rolled back, a reader holds the window) the hand-off
+ * is dropped and the next reader reads. So in a busy room only the first sync after a restart reads.
+ *
+ * <p>Each window keeps the last {@value #SIZE} events; at most {@value #MAX_ROOMS} windows are kept (then all
+ * are dropped). Empty after a restart. Events are immutable rows (redactions are applied when served).
+ * Thread-safe.
  */
 final class EventWindows {
     static final int SIZE = 100;
@@ -29,6 +40,8 @@ final class EventWindows {
 
     private final StreamChanges changes;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+    /** Range reads so far (tests: what the writer's hand-offs save). */
+    private final AtomicLong reads = new AtomicLong();
 
     EventWindows(StreamChanges changes) {
         this.changes = changes;
@@ -119,8 +132,42 @@ final class EventWindows {
         }
     }
 
+    /**
+     * Called by the one writer right after the commit that stored {@code events} (not rejected, in position
+     * order, at the room's only positions in {@code (previous, last]}: the room's key changed last at
+     * {@code previous} before them, and at each of theirs): appends them to the room's window if it reaches
+     * {@code previous}. Never waits: when a reader holds the window, the events are left for it to read.
+     */
+    void committed(RoomId roomId, long previous, List<StoredEvent> events) {
+        Window w = windows.get(roomId.value());
+        if (w == null || events.isEmpty() || !w.lock.tryLock()) {
+            return;
+        }
+        try {
+            long last = events.getLast().streamOrdering();
+            if (w.to < 0 || w.to < previous || w.to >= last) {
+                return;
+            }
+            for (StoredEvent event : events) {
+                if (event.streamOrdering() > w.to) {
+                    w.events.addLast(event);
+                }
+            }
+            w.to = last;
+            trim(w);
+        } finally {
+            w.lock.unlock();
+        }
+    }
+
+    /** The range reads windows made so far. */
+    long reads() {
+        return reads.get();
+    }
+
     /** Reads {@code (lo, hi]} (the newest {@value #SIZE} of it) into the window, which then ends at {@code hi}. */
-    private static void fill(Connection c, Window w, RoomId roomId, long lo, long hi) throws SQLException {
+    private void fill(Connection c, Window w, RoomId roomId, long lo, long hi) throws SQLException {
+        reads.incrementAndGet();
         List<StoredEvent> newest = StreamStore.range(c, roomId, lo, hi, SIZE + 1, true, false);
         if (w.to < 0) {
             w.from = lo;
@@ -134,6 +181,11 @@ final class EventWindows {
             w.events.addLast(newest.get(i));
         }
         w.to = hi;
+        trim(w);
+    }
+
+    /** Drops the oldest events past {@value #SIZE}. */
+    private static void trim(Window w) {
         Iterator<StoredEvent> oldest = w.events.iterator();
         while (w.events.size() > SIZE) {
             w.from = oldest.next().streamOrdering();

@@ -56,7 +56,8 @@ public final class Rooms {
             MembershipFederation federation) {
         RoomLocks locks = new RoomLocks();
         EventBuilder eventBuilder = new EventBuilder(serverName, signingKey, clock);
-        EventSender sender = new EventSender(db, eventBuilder, locks, clock, listener);
+        this.stream = new RoomStream(db);
+        EventSender sender = new EventSender(db, eventBuilder, locks, clock, listener, stream.windows());
         this.resident = new ResidentMembership(serverName, signingKey, db, eventBuilder, locks, clock, listener,
                 localUserExists);
         RemoteJoin remoteJoin = new RemoteJoin(serverName, signingKey, db, locks, clock, listener, federation);
@@ -71,7 +72,6 @@ public final class Rooms {
         this.membershipApi = new MembershipApi(new Membership(serverName, db, sender, localUserExists, directory,
                 remoteJoin, remoteInvites),
                 reader, new Forgetting(db));
-        this.stream = new RoomStream(db);
         this.messagesApi = new MessagesApi(stream);
         this.redactionsApi = new RedactionsApi(sender);
         this.contextApi = new ContextApi(db);

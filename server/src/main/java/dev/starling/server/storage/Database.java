@@ -145,6 +145,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Called from the work of {@link #inTransaction} or {@link #submit} where one writer commits in order (SQLite
+     * with group commit, as {@link #committedPosition}): queues {@code action} to run on that writer right after
+     * the work's transaction commits, in the order the work ran (so in the order of the stream positions it took),
+     * before {@link #committedPosition} shows the commit and before the work's caller returns. Not run when the
+     * work fails or its transaction does not commit. Returns false, queuing nothing, elsewhere (PostgreSQL, group
+     * commit off, outside such work). The action must be quick and must not block; its failure is only logged.
+     */
+    public boolean afterCommit(Runnable action) {
+        return groupCommit != null && groupCommit.afterCommit(action);
+    }
+
+    /**
      * A transaction queued by {@link #submit}: {@link #await} returns its result after its commit or throws
      * exactly what {@link #inTransaction} would have thrown.
      */

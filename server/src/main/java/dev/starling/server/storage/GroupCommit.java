@@ -53,6 +53,9 @@ final class GroupCommit implements AutoCloseable {
     private final ArrayDeque<Item<?>> queue = new ArrayDeque<>();
     private boolean closed;
 
+    /** Writer thread only: the item whose work runs now, for {@link #afterCommit}; null between items. */
+    private Item<?> running;
+
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
 
@@ -123,6 +126,22 @@ final class GroupCommit implements AutoCloseable {
             lock.unlock();
         }
         return item;
+    }
+
+    /**
+     * Called from work running on the writer: queues {@code action} to run on the writer right after the
+     * transaction holding that work commits, before the position of the commit is published and before any caller
+     * of the batch returns. Actions run in the order the work ran, so in the order of the positions it took. An
+     * item whose work failed, or whose transaction did not commit, runs none. Returns false, queuing nothing,
+     * when not called from work on the writer. An action's failure is logged; it must be quick and not block.
+     */
+    boolean afterCommit(Runnable action) {
+        Item<?> item = Thread.currentThread() == thread ? running : null;
+        if (item == null) {
+            return false;
+        }
+        item.afterCommit(action);
+        return true;
     }
 
     /** Transactions committed so far and the work items they held (a batch size of items/commits). */
@@ -237,14 +256,19 @@ final class GroupCommit implements AutoCloseable {
                 return i + 1;
             }
             try {
-                item.runOn(c);
+                running = item;
+                try {
+                    item.runOn(c);
+                } finally {
+                    running = null;
+                }
                 execute(c, "RELEASE item");
                 done.add(item);
             } catch (Throwable t) {
                 try {
                     execute(c, "ROLLBACK TO item");
                     execute(c, "RELEASE item");
-                    item.refuse(t);
+                    item.refuse(t); // drops its after-commit actions
                     refused.add(item);
                 } catch (SQLException lost) {
                     // SQLite rolled back the whole transaction: the items before this one are lost with it.
@@ -264,6 +288,9 @@ final class GroupCommit implements AutoCloseable {
             failAll(done, c, e);
             settle(refused);
             return i;
+        }
+        for (Item<?> item : done) {
+            item.runAfterCommit();
         }
         committedPosition.accept(position);
         commits.incrementAndGet();
@@ -312,6 +339,8 @@ final class GroupCommit implements AutoCloseable {
         private boolean isSettled;
         private T result;
         private volatile Throwable failure;
+        /** Writer thread only: what to run once the item's transaction committed ({@link #afterCommit}). */
+        private List<Runnable> afterCommit;
 
         Item(SqlWork<T> work) {
             this.work = work;
@@ -333,13 +362,39 @@ final class GroupCommit implements AutoCloseable {
             return failure != null;
         }
 
+        void afterCommit(Runnable action) {
+            if (afterCommit == null) {
+                afterCommit = new ArrayList<>(1);
+            }
+            afterCommit.add(action);
+        }
+
+        /** Runs the after-commit actions (writer thread, after the commit); a failing one is logged, not thrown. */
+        void runAfterCommit() {
+            if (afterCommit == null) {
+                return;
+            }
+            for (Runnable action : afterCommit) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    log.error("database after-commit action failed", e);
+                }
+            }
+            afterCommit = null;
+        }
+
         void succeed() {
             settle(null);
         }
 
-        /** Marks the item failed with {@code t} without settling it yet ({@link #failed} is true from now on). */
+        /**
+         * Marks the item failed with {@code t} without settling it yet ({@link #failed} is true from now on); its
+         * after-commit actions are dropped.
+         */
         void refuse(Throwable t) {
             failure = t;
+            afterCommit = null;
         }
 
         /** Settles the item as failed: with the failure it was refused with, if any, else {@code t}. */

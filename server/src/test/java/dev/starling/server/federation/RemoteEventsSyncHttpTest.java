@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Events another server sends (stored by the inbound pipeline, rooms.RemoteEvents) reach an incremental /sync
  * whose rooms part is read from memory (sync/README.md, "Skipping reads"): B's user, after syncs that found
- * nothing, gets A's messages, a state change and a member event of A's room exactly once, in order; one of A's
+ * nothing, gets A's messages, a state change and a member event of A's room exactly once, in order, with his own
+ * sends between them (which B's writer hands to the /sync window, rooms.EventWindows#committed); one of A's
  * own events that comes back over federation after its redaction is served redacted.
  */
 class RemoteEventsSyncHttpTest {
@@ -47,25 +48,34 @@ class RemoteEventsSyncHttpTest {
             since = bob.sync(since).path("next_batch").asText(); // nothing new: primes the in-memory reads
             String from = since;
 
+            // Bob's own sends on B, which B's writer hands to the room's window, interleave with A's events,
+            // which reach B by another path: a hand-off must never skip an event stored between.
             alice.send(room, "a1", "one");
+            bob.send(room, "b1", "bob one");
             alice.send(room, "a2", "two");
+            bob.send(room, "b2", "bob two");
             alice.setState(room, "m.room.topic", "{\"topic\":\"t\"}");
             alice2.ok("POST", MembershipFedClient.room(room) + "/join", "{}");
             alice.send(room, "a3", "three");
+            bob.send(room, "b3", "bob three");
             List<String> expected = List.of("one", "two", "m.room.topic|", "m.room.member|" + alice2.userId(), "three");
+            List<String> bobs = List.of("bob one", "bob two", "bob three");
 
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (seen.size() < expected.size() && System.nanoTime() < deadline) {
+            while (seen.size() < expected.size() + bobs.size() && System.nanoTime() < deadline) {
                 JsonNode sync = bob.ok("GET", MembershipFedClient.V3 + "/sync?timeout=500&since=" + since, null).json();
                 collect(sync, room, seen);
                 since = sync.path("next_batch").asText();
             }
-            assertThat(seen).isEqualTo(expected);
+            assertThat(seen.stream().filter(e -> !bobs.contains(e)).toList()).isEqualTo(expected);
+            assertThat(seen.stream().filter(bobs::contains).toList()).isEqualTo(bobs);
+            assertThat(seen.stream().filter(e -> !e.contains("|")).toList()).as("B's order, as /messages reads it")
+                    .isEqualTo(bob.messages(room).subList(bob.messages(room).size() - 6, bob.messages(room).size()));
             assertThat(bob.sync(since).path("rooms").path("join").has(room)).isFalse();
             List<String> again = new ArrayList<>(); // the same since once more: all of it, from the window
             collect(bob.sync(from), room, again);
-            assertThat(again).isEqualTo(expected);
+            assertThat(again).isEqualTo(seen);
         }
     }
 

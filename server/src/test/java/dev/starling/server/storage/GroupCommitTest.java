@@ -169,6 +169,66 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * After-commit actions run once the batch committed, in the order the work ran, before the callers return,
+     * and only for work that succeeded; outside work nothing is queued, and after a failed commit nothing runs.
+     */
+    @Test
+    void afterCommitActionsRunInOrderOnlyForCommittedWorkBeforeItsCallerReturns() throws Exception {
+        try (Database db = Database.open(DatabaseConfig.sqlite(dir));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThat(db.afterCommit(() -> {})).as("outside a transaction's work").isFalse();
+            List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Long> committedWhenRun = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
+                started.countDown();
+                await(release);
+                return null;
+            }));
+            await(started);
+            Database.Pending<Boolean> alice = db.submit(c -> {
+                insertUser(c, "@alice:example.org");
+                return db.afterCommit(() -> {
+                    ran.add("alice");
+                    committedWhenRun.add(countUsers(db));
+                });
+            });
+            Database.Pending<Boolean> bob = db.submit(c -> {
+                db.afterCommit(() -> ran.add("bob"));
+                throw new IllegalStateException("bob's work fails after queuing an action");
+            });
+            Database.Pending<Boolean> carol = db.submit(c -> {
+                db.afterCommit(() -> ran.add("carol 1"));
+                insertUser(c, "@carol:example.org");
+                return db.afterCommit(() -> ran.add("carol 2"));
+            });
+            assertThat(db.queuedWrites()).isEqualTo(3);
+            release.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+
+            assertThat(alice.await()).isTrue();
+            assertThat(ran).as("alice's action ran before alice's caller returned").contains("alice");
+            assertThat(carol.await()).isTrue();
+            assertThatThrownBy(bob::await).isInstanceOf(IllegalStateException.class);
+            assertThat(ran).containsExactly("alice", "carol 1", "carol 2");
+            assertThat(committedWhenRun).as("users a reader saw when alice's action ran: the batch committed")
+                    .containsExactly(2L);
+
+            // A failed commit (a deferred foreign-key violation) runs no action.
+            assertThatThrownBy(() -> db.inTransaction(c -> {
+                db.afterCommit(() -> ran.add("orphan"));
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA defer_foreign_keys = ON");
+                    return s.executeUpdate(
+                            "INSERT INTO devices (user_id, device_id) VALUES ('@nobody:example.org', 'D')");
+                }
+            })).isInstanceOf(StorageException.class);
+            assertThat(ran).doesNotContain("orphan");
+        }
+    }
+
     @Test
     void aTransactionInsideATransactionFailsFastInsteadOfWaitingForItself() {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir))) {
