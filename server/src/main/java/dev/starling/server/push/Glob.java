@@ -10,11 +10,21 @@ import java.util.Locale;
  */
 public final class Glob {
     private final int[] pattern; // code points; STAR and ANY for the wildcards
+    /**
+     * The lower-cased pattern when it has no wildcard, is not empty and holds no lone surrogate (which a string
+     * search could find inside a pair): matched with a string search, the same answer as the simulation.
+     */
+    private final String literal;
     private static final int STAR = -1;
     private static final int ANY = -2;
 
     private Glob(int[] pattern) {
         this.pattern = pattern;
+        boolean wild = pattern.length == 0;
+        for (int cp : pattern) {
+            wild |= cp == STAR || cp == ANY || Character.isSurrogate((char) cp) && cp <= Character.MAX_VALUE;
+        }
+        this.literal = wild ? null : new String(pattern, 0, pattern.length);
     }
 
     /** Compiled patterns kept, at most; all are dropped when full. */
@@ -59,7 +69,7 @@ public final class Glob {
 
     /** Whether the pattern matches the whole of {@code value}. */
     public boolean matches(String value) {
-        return run(lower(value).codePoints().toArray(), false);
+        return literal != null ? lower(value).equals(literal) : simulate(value, false);
     }
 
     /**
@@ -68,7 +78,26 @@ public final class Glob {
      * {@code content.body}).
      */
     public boolean matchesWords(String value) {
-        return run(lower(value).codePoints().toArray(), true);
+        return literal != null ? literalWords(lower(value)) : simulate(value, true);
+    }
+
+    /**
+     * The literal pattern found in {@code text} (lower-cased) between word boundaries. The word characters are
+     * ASCII, so a boundary is tested on the UTF-16 unit beside the match: a surrogate is never one.
+     */
+    private boolean literalWords(String text) {
+        for (int at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1)) {
+            int end = at + literal.length();
+            if ((at == 0 || !word(text.charAt(at - 1))) && (end == text.length() || !word(text.charAt(end)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The match by simulating the pattern, whatever it is ({@link #matches}, {@link #matchesWords}; tests). */
+    boolean simulate(String value, boolean words) {
+        return run(lower(value).codePoints().toArray(), words);
     }
 
     private boolean run(int[] text, boolean words) {

@@ -44,6 +44,37 @@ class GlobTest {
         assertThat(Glob.of(pattern).matchesWords(value)).isEqualTo(expected);
     }
 
+    /**
+     * The string search that matches a pattern without wildcards answers as the simulation does, on random
+     * patterns and values over word and non-word characters, case, a pair of surrogates and a lone one.
+     */
+    @Test
+    void aLiteralPatternsSearchAgreesWithTheSimulation() {
+        String[] alphabet = {"a", "B", "b", "_", "1", " ", "-", "@", "É", "é", "😀", "\uD83D", "*", "?"};
+        java.util.Random random = new java.util.Random(20261125);
+        int literals = 0;
+        for (int i = 0; i < 50_000; i++) {
+            String pattern = randomText(random, alphabet, 1 + random.nextInt(3));
+            String value = randomText(random, alphabet, random.nextInt(12));
+            for (Glob glob : new Glob[] {Glob.of(pattern), Glob.literal(pattern)}) {
+                assertThat(glob.matchesWords(value)).as("%s in \"%s\"", pattern, value)
+                        .isEqualTo(glob.simulate(value, true));
+                assertThat(glob.matches(value)).as("%s ~ \"%s\"", pattern, value)
+                        .isEqualTo(glob.simulate(value, false));
+            }
+            literals += pattern.contains("*") || pattern.contains("?") ? 0 : 1;
+        }
+        assertThat(literals).as("patterns without wildcards tried").isGreaterThan(10_000);
+    }
+
+    private static String randomText(java.util.Random random, String[] alphabet, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        return text.toString();
+    }
+
     @Test
     void aLiteralTreatsWildcardsAsCharacters() {
         assertThat(Glob.literal("a*b").matchesWords("say a*b now")).isTrue();
