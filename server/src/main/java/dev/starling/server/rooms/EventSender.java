@@ -186,7 +186,7 @@ final class EventSender {
             long groupAfter = event.isState() ? RoomStore.room(c, roomId).orElseThrow().stateGroup() : group;
             link.ran(groupAfter);
             if (roomChanged < ordering && lastRoomChange(roomId) == ordering) { // nothing else touched the room
-                StoredEvent stored = new StoredEvent(event, ordering, groupAfter);
+                StoredEvent stored = new StoredEvent(event, ordering, groupAfter, txn);
                 db.afterCommit(() -> windows.committed(roomId, roomChanged, List.of(stored)));
             }
             return null;

@@ -48,7 +48,7 @@ final class ServedEvents {
 
     /** The events in the client format, in the given order. */
     static List<ObjectNode> of(Connection c, Viewer viewer, List<Pdu> events, boolean bundle) throws SQLException {
-        return of(c, viewer, events, Map.of(), Set.of(), bundle);
+        return of(c, viewer, events, Map.of(), Set.of(), Map.of(), bundle);
     }
 
     /**
@@ -61,14 +61,20 @@ final class ServedEvents {
         List<Pdu> pdus = new ArrayList<>(events.size());
         Map<String, Long> orderings = new HashMap<>();
         Set<String> unnamed = new HashSet<>();
+        Map<String, Optional<String>> sentWith = new HashMap<>();
         for (StoredEvent event : events) {
             pdus.add(event.pdu());
-            orderings.put(event.pdu().eventId().value(), event.streamOrdering());
+            String id = event.pdu().eventId().value();
+            orderings.put(id, event.streamOrdering());
             if (changes != null && unnamed(changes, viewer, event)) {
-                unnamed.add(event.pdu().eventId().value());
+                unnamed.add(id);
+            }
+            if (event.sentWith() != null) {
+                sentWith.put(id, event.sentWith().filter(txn -> txn.user().equals(viewer.user())
+                        && viewer.device().equals(Optional.of(txn.device()))).map(TxnKey::txnId));
             }
         }
-        return of(c, viewer, pdus, orderings, unnamed, bundle);
+        return of(c, viewer, pdus, orderings, unnamed, sentWith, bundle);
     }
 
     /**
@@ -92,15 +98,20 @@ final class ServedEvents {
         return changes.lastChange(key) == Long.MIN_VALUE && event.streamOrdering() > changes.knownSince(key);
     }
 
+    /**
+     * @param sentWith per event whose transaction the writer told: the viewer device's transaction ID, or empty
+     *     when it is not the viewer's; the others' are looked up
+     */
     private static List<ObjectNode> of(Connection c, Viewer viewer, List<Pdu> events, Map<String, Long> orderings,
-            Set<String> unnamed, boolean bundle) throws SQLException {
+            Set<String> unnamed, Map<String, Optional<String>> sentWith, boolean bundle) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
         List<Pdu> named = unnamed.isEmpty() ? events
                 : events.stream().filter(e -> !unnamed.contains(e.eventId().value())).toList();
         Map<String, Pdu> redactions = redactions(c, named.stream().map(e -> e.eventId().value()).toList());
-        Map<String, String> txns = viewer.device().isPresent() ? txnIds(c, viewer, events, orderings) : Map.of();
+        Map<String, String> txns = viewer.device().isPresent() ? txnIds(c, viewer, events, orderings, sentWith)
+                : Map.of();
         Map<String, ObjectNode> bundles = bundle && !named.isEmpty()
                 ? BundledAggregations.of(c, viewer, named, redactions.keySet()) : Map.of();
         List<ObjectNode> out = new ArrayList<>(events.size());
@@ -180,16 +191,23 @@ final class ServedEvents {
         return targetServer == null || targetServer.equals(sender.server().value());
     }
 
-    /** The viewer device's transaction IDs of its own events, by event ID; by ordering where all are known. */
+    /**
+     * The viewer device's transaction IDs of its own events, by event ID: as told in {@code sentWith}, else
+     * looked up, by ordering where all are known.
+     */
     private static Map<String, String> txnIds(Connection c, Viewer viewer, List<Pdu> events,
-            Map<String, Long> orderings) throws SQLException {
+            Map<String, Long> orderings, Map<String, Optional<String>> sentWith) throws SQLException {
         Map<RoomId, List<String>> own = new LinkedHashMap<>();
+        Map<String, String> txns = new HashMap<>();
         for (Pdu event : events) {
-            if (event.sender().equals(viewer.user())) {
-                own.computeIfAbsent(event.roomId(), r -> new ArrayList<>()).add(event.eventId().value());
+            String id = event.eventId().value();
+            Optional<String> told = sentWith.get(id);
+            if (told != null) {
+                told.ifPresent(txn -> txns.put(id, txn));
+            } else if (event.sender().equals(viewer.user())) {
+                own.computeIfAbsent(event.roomId(), r -> new ArrayList<>()).add(id);
             }
         }
-        Map<String, String> txns = new HashMap<>();
         for (Map.Entry<RoomId, List<String>> room : own.entrySet()) {
             if (orderings.keySet().containsAll(room.getValue())) {
                 Map<Long, String> ids = new HashMap<>();

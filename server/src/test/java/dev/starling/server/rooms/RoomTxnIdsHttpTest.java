@@ -111,6 +111,27 @@ class RoomTxnIdsHttpTest {
                 var messages = txnIds(get(server, "/rooms/" + roomId + "/messages?dir=b&limit=3", token)
                         .path("chunk"));
                 assertThat(messages).isEqualTo(expected.get(token));
+                since.put(token, get(server, "/sync?since=" + since.get(token), token).path("next_batch").asText());
+            }
+
+            // The room's window now reaches the last send, so the writer hands the next sends to it with their
+            // transactions (SQLite): served from memory, with the same answers, and no read.
+            EventWindows windows = server.homeServer().rooms().stream().windows();
+            long reads = windows.reads();
+            String again = eventId(message(server, alice, roomId, "a2", "four"));
+            String againElsewhere = eventId(message(server, aliceElsewhere, roomId, "b2", "five"));
+            String againBob = eventId(message(server, bob, roomId, "c2", "six"));
+            java.util.Map<String, java.util.Map<String, String>> expectedAgain = java.util.Map.of(
+                    alice, java.util.Map.of(again, "a2", againElsewhere, "", againBob, ""),
+                    aliceElsewhere, java.util.Map.of(again, "", againElsewhere, "b2", againBob, ""),
+                    bob, java.util.Map.of(again, "", againElsewhere, "", againBob, "c2"));
+            for (String token : List.of(alice, aliceElsewhere, bob)) {
+                var incremental = get(server, "/sync?since=" + since.get(token), token)
+                        .path("rooms").path("join").path(roomId).path("timeline").path("events");
+                assertThat(txnIds(incremental)).isEqualTo(expectedAgain.get(token));
+            }
+            if (backend == Backend.SQLITE) {
+                assertThat(windows.reads()).as("the sends reached the window from the writer").isEqualTo(reads);
             }
         }
     }
