@@ -128,7 +128,8 @@ public final class RoomStream {
         }
         // Taken before the read begins: every position up to it is visible to the read's snapshot.
         long visible = db.committedPosition().orElse(Long.MIN_VALUE);
-        return db.read(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter, known, visible));
+        return db.readLazily(c -> RoomSync.read(c, user, device, since, upTo, limit, fullState, filter, known,
+                visible));
     }
 
     /**

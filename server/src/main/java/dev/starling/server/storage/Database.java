@@ -293,16 +293,7 @@ public final class Database implements AutoCloseable {
 
     private <T> T runOnce(HikariDataSource pool, boolean readOnly, SqlWork<T> work) {
         try (Connection connection = pool.getConnection()) {
-            if (connection.getAutoCommit()) {
-                // The SQLite writer idles in auto-commit (see Pools.sqliteWriter); this begins the transaction,
-                // and the pool turns auto-commit back on when the connection returns, releasing the lock.
-                connection.setAutoCommit(false);
-            }
-            if (readOnly && dialect == Dialect.POSTGRESQL) {
-                // One snapshot for the whole transaction; the pool resets both settings on return.
-                connection.setReadOnly(true);
-                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            }
+            begin(connection, readOnly);
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -313,6 +304,70 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StorageException("database transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void begin(Connection connection, boolean readOnly) throws SQLException {
+        if (connection.getAutoCommit()) {
+            // The SQLite writer idles in auto-commit (see Pools.sqliteWriter); this begins the transaction,
+            // and the pool turns auto-commit back on when the connection returns, releasing the lock.
+            connection.setAutoCommit(false);
+        }
+        if (readOnly && dialect == Dialect.POSTGRESQL) {
+            // One snapshot for the whole transaction; the pool resets both settings on return.
+            connection.setReadOnly(true);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+    }
+
+    /**
+     * As {@link #read}, but the connection is taken from the pool, and the transaction begun, only when
+     * {@code work} first calls a method of it: work that answers from memory opens no transaction at all. The
+     * snapshot is the same as {@link #read}'s: both databases take a read transaction's snapshot at its first
+     * statement (SQLite's deferred transactions, PostgreSQL's repeatable read), not when it begins.
+     */
+    public <T> T readLazily(SqlWork<T> work) {
+        long started = System.nanoTime();
+        boolean committed = false;
+        Connection[] opened = {null};
+        Connection lazy = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (opened[0] == null) {
+                        Connection connection = reader.getConnection();
+                        try {
+                            begin(connection, true);
+                        } catch (SQLException | RuntimeException e) {
+                            connection.close();
+                            throw e;
+                        }
+                        opened[0] = connection;
+                    }
+                    try {
+                        return method.invoke(opened[0], args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try {
+            T result = work.run(lazy);
+            if (opened[0] != null) {
+                opened[0].commit();
+            }
+            committed = true;
+            return result;
+        } catch (SQLException e) {
+            throw new StorageException("database transaction failed: " + e.getMessage(), e);
+        } finally {
+            if (opened[0] != null) {
+                try (Connection connection = opened[0]) {
+                    if (!committed) {
+                        connection.rollback();
+                    }
+                } catch (SQLException e) {
+                    log.warn("database read transaction did not end cleanly: {}", e.getMessage());
+                }
+            }
+            listener.finished(false, committed, System.nanoTime() - started);
         }
     }
 

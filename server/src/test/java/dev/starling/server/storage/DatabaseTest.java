@@ -127,6 +127,48 @@ class DatabaseTest {
         }
     }
 
+    /**
+     * A lazily opened read ({@link Database#readLazily}) sees one snapshot from its first statement on, as a read
+     * does: a commit between its two queries is not seen; its failures are those of a read, and its connection
+     * goes back to the pool (more failing reads than the pool holds still leave a connection for the next).
+     */
+    @OnEveryDatabase
+    void aLazyReadSeesOneSnapshotAndReturnsItsConnection(Backend backend) throws Exception {
+        try (TestDatabase t = backend.create()) {
+            Database db = t.db();
+            String answer = db.readLazily(c -> "from memory");
+            assertThat(answer).isEqualTo("from memory");
+            List<Long> counts = db.readLazily(c -> {
+                long before = count(c);
+                Thread writer = Thread.ofVirtual().start(() -> insertUser(db, "@alice:example.org"));
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return List.of(before, count(c));
+            });
+            assertThat(counts).containsExactly(0L, 0L);
+            assertThat(db.<Long>readLazily(DatabaseTest::count)).isEqualTo(1L);
+            for (int i = 0; i < 30; i++) {
+                assertThatThrownBy(() -> db.readLazily(c -> {
+                    count(c);
+                    throw new IllegalStateException("work fails");
+                })).isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(() -> db.readLazily(c -> insertUser(c, "@bob:example.org")))
+                        .isInstanceOf(StorageException.class);
+            }
+            assertThat(db.<Long>readLazily(DatabaseTest::count)).isEqualTo(1L);
+        }
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM users"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     static int insertUser(Database db, String userId) {
         return db.inTransaction(c -> insertUser(c, userId));
     }

@@ -22,6 +22,39 @@ class SqliteDatabaseTest {
     @TempDir
     Path dir;
 
+    /**
+     * Work of {@link Database#readLazily} that never uses its connection takes none: it answers while the one
+     * reader connection is held by another read, which a plain read would have to wait for.
+     */
+    @Test
+    void aLazyReadThatUsesNoConnectionDoesNotWaitForOne() throws Exception {
+        DatabaseConfig.Sqlite config = new DatabaseConfig.Sqlite(dir.resolve("starling.db"), 1,
+                DatabaseConfig.Sqlite.DEFAULT_BUSY_TIMEOUT);
+        try (Database db = Database.open(config)) {
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = Thread.ofVirtual().start(() -> db.read(c -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            }));
+            holding.await();
+            java.util.concurrent.CompletableFuture<String> fromMemory = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> db.readLazily(c -> "from memory"));
+            java.util.concurrent.CompletableFuture<Boolean> plain = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> db.read(c -> c.isValid(1)));
+            assertThat(fromMemory.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("from memory");
+            assertThat(plain).as("a plain read waits for the held connection").isNotDone();
+            release.countDown();
+            holder.join();
+            assertThat(plain.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     @Test
     void createsTheFileAndItsDirectoryInTheDataDirectory() {
         Path dataDir = dir.resolve("not/yet/there");
