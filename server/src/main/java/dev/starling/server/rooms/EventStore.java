@@ -278,9 +278,8 @@ final class EventStore {
             s.setBoolean(14, flags.softFailed);
             s.executeUpdate();
             RoomChanges.stored(event, flags.rejected ? -1 : ordering);
-            if (!flags.rejected) {
-                PduCache.remember(event, json);
-            }
+            // Not remembered in PduCache: the sends hand new events to /sync's windows, and keeping every event
+            // stored for the cache's lifetime made each young collection copy them (BENCHMARKS.md, 2026-11-25).
         }
     }
 

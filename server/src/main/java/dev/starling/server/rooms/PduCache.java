@@ -17,6 +17,11 @@ import java.util.function.Supplier;
  * stale; it is shared between users because a PDU holds nothing user-specific (visibility is decided by the
  * caller, per user, before serving).
  *
+ * <p>Filled by reads ({@link #get}) and by events stored out of band ({@link #remember}), not by every event
+ * stored: new events reach /sync through {@link EventWindows}, and an entry for each of them, kept for the
+ * generations' lifetime (~16 s at 1,000 events/s), was copied by every young collection of the JVM's heap,
+ * which made its pauses several times longer (BENCHMARKS.md, 2026-11-25).
+ *
  * <p>Bounded: two generations of at most {@link #GENERATION} entries and {@link #GENERATION_CHARS} characters of
  * JSON each; when the young one fills up it becomes the old one and the previous old one is dropped, and a hit in
  * the old one is copied to the young one. That is an approximate LRU without a lock on the read path; the
