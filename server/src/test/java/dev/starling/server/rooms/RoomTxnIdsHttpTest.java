@@ -93,18 +93,11 @@ class RoomTxnIdsHttpTest {
             for (String token : List.of(alice, aliceElsewhere, bob)) {
                 since.put(token, get(server, "/sync", token).path("next_batch").asText());
             }
-            String fromAlice = eventId(message(server, alice, roomId, "a1", "one"));
-            String fromElsewhere = eventId(message(server, aliceElsewhere, roomId, "b1", "two"));
-            String fromBob = eventId(message(server, bob, roomId, "c1", "three"));
-            java.util.Map<String, java.util.Map<String, String>> expected = java.util.Map.of(
-                    alice, java.util.Map.of(fromAlice, "a1", fromElsewhere, "", fromBob, ""),
-                    aliceElsewhere, java.util.Map.of(fromAlice, "", fromElsewhere, "b1", fromBob, ""),
-                    bob, java.util.Map.of(fromAlice, "", fromElsewhere, "", fromBob, "c1"));
+            java.util.Map<String, java.util.Map<String, String>> expected = sendEach(server, roomId,
+                    List.of(alice, aliceElsewhere, bob), "1");
             for (String token : List.of(alice, aliceElsewhere, bob)) {
                 // Incremental sync (the events from the room's window in memory), initial sync and /messages.
-                var incremental = get(server, "/sync?since=" + since.get(token), token)
-                        .path("rooms").path("join").path(roomId).path("timeline").path("events");
-                assertThat(txnIds(incremental)).isEqualTo(expected.get(token));
+                assertThat(incrementalTxnIds(server, roomId, token, since.get(token))).isEqualTo(expected.get(token));
                 var initial = txnIds(get(server, "/sync", token)
                         .path("rooms").path("join").path(roomId).path("timeline").path("events"));
                 assertThat(initial).containsAllEntriesOf(expected.get(token));
@@ -118,22 +111,43 @@ class RoomTxnIdsHttpTest {
             // transactions (SQLite): served from memory, with the same answers, and no read.
             EventWindows windows = server.homeServer().rooms().stream().windows();
             long reads = windows.reads();
-            String again = eventId(message(server, alice, roomId, "a2", "four"));
-            String againElsewhere = eventId(message(server, aliceElsewhere, roomId, "b2", "five"));
-            String againBob = eventId(message(server, bob, roomId, "c2", "six"));
-            java.util.Map<String, java.util.Map<String, String>> expectedAgain = java.util.Map.of(
-                    alice, java.util.Map.of(again, "a2", againElsewhere, "", againBob, ""),
-                    aliceElsewhere, java.util.Map.of(again, "", againElsewhere, "b2", againBob, ""),
-                    bob, java.util.Map.of(again, "", againElsewhere, "", againBob, "c2"));
+            java.util.Map<String, java.util.Map<String, String>> expectedAgain = sendEach(server, roomId,
+                    List.of(alice, aliceElsewhere, bob), "2");
             for (String token : List.of(alice, aliceElsewhere, bob)) {
-                var incremental = get(server, "/sync?since=" + since.get(token), token)
-                        .path("rooms").path("join").path(roomId).path("timeline").path("events");
-                assertThat(txnIds(incremental)).isEqualTo(expectedAgain.get(token));
+                assertThat(incrementalTxnIds(server, roomId, token, since.get(token)))
+                        .isEqualTo(expectedAgain.get(token));
             }
             if (backend == Backend.SQLITE) {
                 assertThat(windows.reads()).as("the sends reached the window from the writer").isEqualTo(reads);
             }
         }
+    }
+
+    /**
+     * Each device (token) sends one message with transaction ID {@code "t<i>-" + round}; answers what each device
+     * must be served: by device, every event ID with its own transaction ID and "" for the others'.
+     */
+    private static java.util.Map<String, java.util.Map<String, String>> sendEach(TestHomeServer server,
+            String roomId, List<String> tokens, String round) {
+        java.util.Map<String, String> sent = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String txn = "t" + i + "-" + round;
+            sent.put(eventId(message(server, tokens.get(i), roomId, txn, "message " + txn)), txn);
+        }
+        java.util.Map<String, java.util.Map<String, String>> expected = new java.util.HashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String own = "t" + i + "-" + round;
+            java.util.Map<String, String> served = new java.util.HashMap<>();
+            sent.forEach((event, txn) -> served.put(event, txn.equals(own) ? txn : ""));
+            expected.put(tokens.get(i), served);
+        }
+        return expected;
+    }
+
+    private static java.util.Map<String, String> incrementalTxnIds(TestHomeServer server, String roomId,
+            String token, String since) {
+        return txnIds(get(server, "/sync?since=" + since, token)
+                .path("rooms").path("join").path(roomId).path("timeline").path("events"));
     }
 
     @OnEveryDatabase

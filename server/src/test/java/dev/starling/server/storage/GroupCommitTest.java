@@ -99,14 +99,8 @@ class GroupCommitTest {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             RuntimeException boom = new IllegalStateException("boom");
-            CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
-                started.countDown();
-                await(release);
-                return null;
-            }));
-            await(started);
+            Future<?> blocker = holdWriter(threads, db, release);
             Database.Pending<Integer> alice = db.submit(c -> insertUser(c, "@alice:example.org"));
             Database.Pending<Integer> bob = db.submit(c -> {
                 insertUser(c, "@bob:example.org");
@@ -139,14 +133,8 @@ class GroupCommitTest {
     void whenTheCommitFailsEveryCallerOfTheBatchFailsAndNothingIsStored() throws Exception {
         try (Database db = Database.open(DatabaseConfig.sqlite(dir));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
-                started.countDown();
-                await(release);
-                return null;
-            }));
-            await(started);
+            Future<?> blocker = holdWriter(threads, db, release);
             Future<Integer> alice = threads.submit(() -> insertUser(db, "@alice:example.org"));
             awaitQueued(db, 1);
             // A deferred foreign-key violation passes the statement and fails the COMMIT.
@@ -180,14 +168,8 @@ class GroupCommitTest {
             assertThat(db.afterCommit(() -> {})).as("outside a transaction's work").isFalse();
             List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Long> committedWhenRun = java.util.Collections.synchronizedList(new ArrayList<>());
-            CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
-                started.countDown();
-                await(release);
-                return null;
-            }));
-            await(started);
+            Future<?> blocker = holdWriter(threads, db, release);
             Database.Pending<Boolean> alice = db.submit(c -> {
                 insertUser(c, "@alice:example.org");
                 return db.afterCommit(() -> {
@@ -243,6 +225,18 @@ class GroupCommitTest {
         Database db = Database.open(DatabaseConfig.sqlite(dir));
         db.close();
         assertThatThrownBy(() -> insertUser(db, "@alice:example.org")).isInstanceOf(StorageException.class);
+    }
+
+    /** Starts a transaction that holds the writer until {@code release} opens; returns once it runs. */
+    private static Future<?> holdWriter(ExecutorService threads, Database db, CountDownLatch release) {
+        CountDownLatch started = new CountDownLatch(1);
+        Future<?> blocker = threads.submit(() -> db.inTransaction(c -> {
+            started.countDown();
+            await(release);
+            return null;
+        }));
+        await(started);
+        return blocker;
     }
 
     /** Waits until {@code n} transactions wait behind the one the writer runs, so that they form one batch. */
