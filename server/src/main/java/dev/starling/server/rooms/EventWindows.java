@@ -51,7 +51,7 @@ final class EventWindows {
         final ReentrantLock lock = new ReentrantLock();
         final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
         long from = -1;
-        long to = -1; // -1: nothing read yet
+        volatile long to = -1; // -1: nothing read yet; written under the lock, read without it by mayRead
     }
 
     /**
@@ -63,37 +63,69 @@ final class EventWindows {
             windows.clear();
         }
         Window w = windows.computeIfAbsent(roomId.value(), k -> new Window());
-        w.lock.lock();
-        try {
-            if (w.to < 0) {
-                fill(c, w, roomId, after, upTo);
-            } else if (upTo > w.to) {
-                if (changes.unchangedSince(RoomChanges.room(roomId), w.to)) {
-                    w.to = upTo;
-                } else {
-                    fill(c, w, roomId, w.to, upTo);
+        boolean connected = false;
+        while (true) {
+            if (!connected && mayRead(w, roomId, upTo)) {
+                connect(c);
+                connected = true;
+            }
+            w.lock.lock();
+            try {
+                if (!connected && mayRead(w, roomId, upTo)) {
+                    continue; // the window changed since the look: connect outside the lock, then look again
                 }
+                return eventsLocked(c, w, roomId, after, upTo);
+            } finally {
+                w.lock.unlock();
             }
-            if (after < w.from) {
-                return Optional.empty();
-            }
-            List<StoredEvent> found = new ArrayList<>();
-            for (StoredEvent event : w.events) {
-                if (event.streamOrdering() > after && event.streamOrdering() <= upTo) {
-                    found.add(event);
-                }
-            }
-            return Optional.of(found);
-        } finally {
-            w.lock.unlock();
         }
+    }
+
+    /** {@link #events} under the window's lock, {@code c} connected if a read may be needed. */
+    private Optional<List<StoredEvent>> eventsLocked(Connection c, Window w, RoomId roomId, long after, long upTo)
+            throws SQLException {
+        if (w.to < 0) {
+            fill(c, w, roomId, after, upTo);
+        } else if (upTo > w.to) {
+            if (changes.unchangedSince(RoomChanges.room(roomId), w.to)) {
+                w.to = upTo;
+            } else {
+                fill(c, w, roomId, w.to, upTo);
+            }
+        }
+        if (after < w.from) {
+            return Optional.empty();
+        }
+        List<StoredEvent> found = new ArrayList<>();
+        for (StoredEvent event : w.events) {
+            if (event.streamOrdering() > after && event.streamOrdering() <= upTo) {
+                found.add(event);
+            }
+        }
+        return Optional.of(found);
+    }
+
+    /** Whether extending the window to {@code upTo} needs a read (as far as an unlocked look can tell). */
+    private boolean mayRead(Window w, RoomId roomId, long upTo) {
+        long to = w.to;
+        return to < 0 || upTo > to && !changes.unchangedSince(RoomChanges.room(roomId), to);
+    }
+
+    /**
+     * Makes sure {@code c} holds a pooled connection (a {@code Database.readLazily} connection takes one at its
+     * first call) before a window's lock is taken, never under it: a thread holding a window's lock must not
+     * wait for the pool while threads holding its connections wait for that lock.
+     */
+    private static void connect(Connection c) throws SQLException {
+        c.getAutoCommit();
     }
 
     /**
      * At most {@code limit} of the room's events in {@code (after, upTo]}, newest first, exactly as
      * {@code StreamStore.range(c, roomId, after, upTo, limit, true, false)} answers; empty when the window
      * cannot tell (it does not hold all of them, or, with {@code c} null, it would need a read to reach
-     * {@code upTo}). {@code upTo} must be committed (and visible to {@code c} when given).
+     * {@code upTo}). {@code upTo} must be committed (and visible to {@code c} when given). A given {@code c} must
+     * hold its pooled connection already (a {@code Database.read}'s, not a lazy one: see {@link #connect}).
      */
     Optional<List<StoredEvent>> newest(Connection c, RoomId roomId, long after, long upTo, int limit)
             throws SQLException {

@@ -332,6 +332,13 @@ public final class Database implements AutoCloseable {
         Connection[] opened = {null};
         Connection lazy = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) { // toString, equals, hashCode: no connection
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "lazy read connection";
+                        };
+                    }
                     if (opened[0] == null) {
                         Connection connection = reader.getConnection();
                         try {

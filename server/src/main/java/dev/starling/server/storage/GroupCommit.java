@@ -377,7 +377,8 @@ final class GroupCommit implements AutoCloseable {
             for (Runnable action : afterCommit) {
                 try {
                     action.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // Logged only: the transaction committed, and every caller of it must be told so.
                     log.error("database after-commit action failed", e);
                 }
             }
