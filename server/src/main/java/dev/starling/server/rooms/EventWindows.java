@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,15 +28,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * send, where {@link dev.starling.server.storage.Database#afterCommit} exists): events at positions up to
  * {@code p} whose room key last changed at {@code previous} before them are appended when the window reaches
  * {@code previous}, since every event stored in a room changes its key and so no other event of the room lies
- * between. Otherwise (another path stored an event, a send rolled back, a reader holds the window) the hand-off
- * is dropped and the next reader reads. So in a busy room only the first sync after a restart reads.
+ * between. Otherwise (another path stored an event, a send rolled back) the hand-off is dropped and the next reader
+ * reads. The writer never waits for a window: when a reader holds it, the hand-off is queued on the window and
+ * applied, in order, by whoever takes the lock next. So in a busy room only the first sync after a restart reads.
  *
- * <p>Each window keeps the last {@value #SIZE} events; at most {@value #MAX_ROOMS} windows are kept (then all
- * are dropped). Empty after a restart. Events are immutable rows (redactions are applied when served).
+ * <p>Each window keeps the last {@value #SIZE} events: enough for a long-polling member (a few events behind) and
+ * for a timeline limit of 20, and few enough that in a busy room most events leave the window before the next
+ * young collection, which would otherwise copy each of them (100 made G1's pauses a third longer). At most
+ * {@value #MAX_ROOMS} windows are kept (then all are dropped). Empty after a restart. Events are immutable rows (redactions are applied when served).
  * Thread-safe.
  */
 final class EventWindows {
-    static final int SIZE = 100;
+    static final int SIZE = 32;
     static final int MAX_ROOMS = 20_000;
 
     private final StreamChanges changes;
@@ -50,9 +54,16 @@ final class EventWindows {
     private static final class Window {
         final ReentrantLock lock = new ReentrantLock();
         final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
+        /** The writer's hand-offs not applied yet, in commit order (applied under the lock). */
+        final ConcurrentLinkedQueue<HandOff> handOffs = new ConcurrentLinkedQueue<>();
         long from = -1;
         volatile long to = -1; // -1: nothing read yet; written under the lock, read without it by mayRead
+        /** The last position queued in {@link #handOffs} (read without the lock by mayRead). */
+        volatile long handedTo = -1;
     }
+
+    /** Events the writer committed, at the room's only positions after {@code previous}. */
+    private record HandOff(long previous, List<StoredEvent> events) {}
 
     /**
      * The room's events in {@code (after, upTo]}, oldest first, all of them; empty when the window cannot cover
@@ -64,20 +75,22 @@ final class EventWindows {
         }
         Window w = windows.computeIfAbsent(roomId.value(), k -> new Window());
         boolean connected = false;
+        if (mayRead(w, roomId, upTo, true)) {
+            connect(c);
+            connected = true;
+        }
         while (true) {
-            if (!connected && mayRead(w, roomId, upTo)) {
-                connect(c);
-                connected = true;
-            }
             w.lock.lock();
             try {
-                if (!connected && mayRead(w, roomId, upTo)) {
-                    continue; // the window changed since the look: connect outside the lock, then look again
+                applyHandOffs(w);
+                if (connected || !mayRead(w, roomId, upTo, false)) {
+                    return eventsLocked(c, w, roomId, after, upTo);
                 }
-                return eventsLocked(c, w, roomId, after, upTo);
             } finally {
                 w.lock.unlock();
             }
+            connect(c); // the window changed since the look: connect outside the lock, then look again
+            connected = true;
         }
     }
 
@@ -105,10 +118,19 @@ final class EventWindows {
         return Optional.of(found);
     }
 
-    /** Whether extending the window to {@code upTo} needs a read (as far as an unlocked look can tell). */
-    private boolean mayRead(Window w, RoomId roomId, long upTo) {
+    /**
+     * Whether extending the window to {@code upTo} needs a read: exactly, under the window's lock with the
+     * hand-offs applied; else ({@code unlocked}) as far as a look can tell, counting queued hand-offs as applied.
+     */
+    private boolean mayRead(Window w, RoomId roomId, long upTo, boolean unlocked) {
         long to = w.to;
-        return to < 0 || upTo > to && !changes.unchangedSince(RoomChanges.room(roomId), to);
+        if (to < 0) {
+            return true;
+        }
+        if (unlocked) {
+            to = Math.max(to, w.handedTo);
+        }
+        return upTo > to && !changes.unchangedSince(RoomChanges.room(roomId), to);
     }
 
     /**
@@ -138,6 +160,7 @@ final class EventWindows {
         }
         w.lock.lock();
         try {
+            applyHandOffs(w);
             if (w.to < 0 || (upTo > w.to && !changes.unchangedSince(RoomChanges.room(roomId), w.to))) {
                 if (c == null) {
                     return Optional.empty();
@@ -168,27 +191,46 @@ final class EventWindows {
      * Called by the one writer right after the commit that stored {@code events} (not rejected, in position
      * order, at the room's only positions in {@code (previous, last]}: the room's key changed last at
      * {@code previous} before them, and at each of theirs): appends them to the room's window if it reaches
-     * {@code previous}. Never waits: when a reader holds the window, the events are left for it to read.
+     * {@code previous}. Never waits: when a reader holds the window, they are queued for the next holder.
      */
     void committed(RoomId roomId, long previous, List<StoredEvent> events) {
         Window w = windows.get(roomId.value());
-        if (w == null || events.isEmpty() || !w.lock.tryLock()) {
+        if (w == null || events.isEmpty()) {
             return;
         }
-        try {
-            long last = events.getLast().streamOrdering();
-            if (w.to < 0 || w.to < previous || w.to >= last) {
-                return;
+        w.handOffs.add(new HandOff(previous, List.copyOf(events)));
+        w.handedTo = events.getLast().streamOrdering();
+        if (w.lock.tryLock()) {
+            try {
+                applyHandOffs(w);
+            } finally {
+                w.lock.unlock();
             }
-            for (StoredEvent event : events) {
+        }
+    }
+
+    /**
+     * Applies the queued hand-offs in commit order (under the window's lock): each that starts where the window
+     * ends (it reaches the hand-off's {@code previous} and not its last event) is appended; the others are dropped,
+     * the window having read past them or missing a change between (which the next reader reads).
+     */
+    private static void applyHandOffs(Window w) {
+        boolean appended = false;
+        for (HandOff handOff; (handOff = w.handOffs.poll()) != null;) {
+            long last = handOff.events().getLast().streamOrdering();
+            if (w.to < 0 || w.to < handOff.previous() || w.to >= last) {
+                continue;
+            }
+            for (StoredEvent event : handOff.events()) {
                 if (event.streamOrdering() > w.to) {
                     w.events.addLast(event);
                 }
             }
             w.to = last;
+            appended = true;
+        }
+        if (appended) {
             trim(w);
-        } finally {
-            w.lock.unlock();
         }
     }
 
@@ -223,6 +265,11 @@ final class EventWindows {
             w.from = oldest.next().streamOrdering();
             oldest.remove();
         }
+    }
+
+    /** The room's window lock, made if absent (tests: a reader holding the window while the writer hands over). */
+    ReentrantLock lockOf(RoomId roomId) {
+        return windows.computeIfAbsent(roomId.value(), k -> new Window()).lock;
     }
 
     /** Drops every window (tests). */

@@ -15,12 +15,14 @@ import dev.starling.server.storage.StreamChanges;
 import dev.starling.server.storage.StreamPositions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The writer hands each committed local send to its room's /sync window ({@link EventWindows#committed}), so the
  * members syncing a busy room read nothing from the database; a change of the room the writer did not hand over
  * (here a bare committed touch; federation.RemoteEventsSyncHttpTest has events another path stored) breaks
- * the chain, and the next sync reads. PostgreSQL has no single writer: every new event is read.
+ * the chain, and the next sync reads. A hand-off made while a reader holds the window waits there for the next
+ * reader. PostgreSQL has no single writer: every new event is read.
  */
 class EventWindowsHandOffHttpTest {
     @OnEveryDatabase
@@ -73,6 +75,23 @@ class EventWindowsHandOffHttpTest {
             long readsBeforeM6 = windows.reads();
             assertThat(timeline(sync(server, bob, bobSince), roomId)).containsExactly("m.room.message m6");
             assertThat(windows.reads() - readsBeforeM6).as("the chain holds again")
+                    .isEqualTo(backend == Backend.SQLITE ? 0 : 1);
+            bobSince = next(sync(server, bob, bobSince));
+
+            // A reader holds the window while the writer hands two sends over: the writer does not wait, and the
+            // hand-offs wait on the window for the next reader, who reads nothing.
+            ReentrantLock window = windows.lockOf(RoomId.parse(roomId));
+            window.lock();
+            try {
+                send(server, alice, roomId, "m7");
+                send(server, alice, roomId, "m8");
+            } finally {
+                window.unlock();
+            }
+            long readsBeforeHeld = windows.reads();
+            assertThat(timeline(sync(server, bob, bobSince), roomId)).containsExactly("m.room.message m7",
+                    "m.room.message m8");
+            assertThat(windows.reads() - readsBeforeHeld).as("hand-offs queued while a reader held the window")
                     .isEqualTo(backend == Backend.SQLITE ? 0 : 1);
         }
     }
