@@ -94,7 +94,7 @@ public record ServerName(String value) {
     }
 
     private static void checkPort(String value, String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (port.isEmpty() || port.length() > 5 || !digits(port)) {
             throw new InvalidIdentifierException(InvalidIdentifierException.Kind.SERVER_NAME, value,
                     "port must be 1 to 5 digits");
         }
@@ -106,7 +106,22 @@ public record ServerName(String value) {
     }
 
     private static boolean looksLikeIpv4(String host) {
-        return !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return !host.isEmpty();
+    }
+
+    private static boolean digits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isIpv4(String host) {
@@ -115,7 +130,7 @@ public record ServerName(String value) {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (part.isEmpty() || part.length() > 3 || !digits(part)) {
                 return false;
             }
             if (Integer.parseInt(part) > 255) {

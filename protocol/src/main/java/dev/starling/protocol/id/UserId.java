@@ -43,6 +43,13 @@ public record UserId(String value) {
         return new ServerName(value.substring(value.indexOf(':') + 1));
     }
 
+    /** Whether the user is on {@code server}: {@code server().equals(server)} without making a server name. */
+    public boolean isOn(ServerName server) {
+        int start = value.indexOf(':') + 1;
+        String name = server.value();
+        return value.length() - start == name.length() && value.startsWith(name, start);
+    }
+
     /** True when the localpart matches the current grammar {@code [a-z0-9._=\-/+]+}. */
     public boolean isCompliant() {
         return isCompliantLocalpart(localpart());

@@ -26,6 +26,25 @@ class UserIdTest {
         assertThat(id.server()).isEqualTo(ServerName.parse(server));
         assertThat(id.isCompliant()).isEqualTo(compliant);
         assertThat(id.toString()).isEqualTo(value);
+        assertThat(id.isOn(ServerName.parse(server))).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "@alice:example.com|example.com|true",
+        "@alice:example.com|example.co|false",
+        "@alice:example.com|xample.com|false",
+        "@alice:example.com|example.com:8448|false",
+        "@alice:example.com:8448|example.com|false",
+        "@alice:example.com:8448|example.com:8448|true",
+        "@bob:[::1]:8448|[::1]:8448|true",
+        "@bob:[::1]:8448|[::1]|false",
+        "@example.com:other.org|example.com|false",
+    })
+    void isOnAnswersAsComparingServerNames(String user, String server, boolean on) {
+        UserId id = UserId.parse(user);
+        assertThat(id.isOn(ServerName.parse(server))).isEqualTo(on)
+                .isEqualTo(id.server().equals(ServerName.parse(server)));
     }
 
     @Test

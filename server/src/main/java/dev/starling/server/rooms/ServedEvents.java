@@ -5,6 +5,7 @@ import dev.starling.protocol.events.Pdu;
 import dev.starling.protocol.events.Redaction;
 import dev.starling.protocol.id.DeviceId;
 import dev.starling.protocol.id.RoomId;
+import dev.starling.protocol.id.ServerName;
 import dev.starling.protocol.id.UserId;
 import dev.starling.server.storage.StreamChanges;
 import java.sql.Connection;
@@ -62,11 +63,12 @@ final class ServedEvents {
         Map<String, Long> orderings = new HashMap<>();
         Set<String> unnamed = new HashSet<>();
         Map<String, Optional<String>> sentWith = new HashMap<>();
+        ServerName viewerServer = viewer.user().server();
         for (StoredEvent event : events) {
             pdus.add(event.pdu());
             String id = event.pdu().eventId().value();
             orderings.put(id, event.streamOrdering());
-            if (changes != null && unnamed(changes, viewer, event)) {
+            if (changes != null && unnamed(changes, viewerServer, event)) {
                 unnamed.add(id);
             }
             if (event.sentWith() != null) {
@@ -88,9 +90,9 @@ final class ServedEvents {
      * the cut. Touches are forgettable: one forgotten was at or before {@link StreamChanges#knownSince}, and so
      * was the event it named (stored before its namer, or touched itself), which is then looked up.
      */
-    static boolean unnamed(StreamChanges changes, Viewer viewer, StoredEvent event) {
+    static boolean unnamed(StreamChanges changes, ServerName viewerServer, StoredEvent event) {
         Pdu pdu = event.pdu();
-        if (!pdu.sender().server().equals(viewer.user().server())) {
+        if (!pdu.sender().isOn(viewerServer)) {
             return false;
         }
         Object key = RoomChanges.named(pdu.eventId().value());
