@@ -28,8 +28,8 @@ public final class AccountDataSyncSource implements SyncSource {
 
     @Override
     public boolean write(SyncRequest request, SyncResponse response) {
-        EventTypeFilter global = EventTypeFilter.at(request.filter().json(), "account_data");
-        EventTypeFilter rooms = EventTypeFilter.at(request.filter().json(), "room", "account_data");
+        EventTypeFilter global = request.filter().eventTypes("account_data");
+        EventTypeFilter rooms = request.filter().eventTypes("room", "account_data");
         if (db.changes().unchangedSince(AccountDataStore.changeKey(request.user()), request.after())) {
             return false; // nothing set after since (known in memory)
         }

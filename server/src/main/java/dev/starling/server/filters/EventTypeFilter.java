@@ -17,17 +17,22 @@ public final class EventTypeFilter {
     public static final EventTypeFilter ALL = new EventTypeFilter(Optional.empty(), List.of(), Optional.empty(),
             List.of());
 
-    private final Optional<List<String>> types;
-    private final List<String> notTypes;
+    /** Each pattern split at its stars; null: no {@code types} (everything passes it). */
+    private final String[][] types;
+    private final String[][] notTypes;
     private final Optional<List<String>> rooms;
     private final List<String> notRooms;
 
     private EventTypeFilter(Optional<List<String>> types, List<String> notTypes, Optional<List<String>> rooms,
             List<String> notRooms) {
-        this.types = types;
-        this.notTypes = notTypes;
+        this.types = types.map(EventTypeFilter::pieces).orElse(null);
+        this.notTypes = pieces(notTypes);
         this.rooms = rooms;
         this.notRooms = notRooms;
+    }
+
+    private static String[][] pieces(List<String> patterns) {
+        return patterns.stream().map(p -> p.split("\\*", -1)).toArray(String[][]::new);
     }
 
     /**
@@ -56,10 +61,16 @@ public final class EventTypeFilter {
 
     /** Whether an event of {@code type} passes. */
     public boolean allowsType(String type) {
-        if (notTypes.stream().anyMatch(p -> matches(p, type))) {
-            return false;
+        return !matchesAny(notTypes, type) && (types == null || matchesAny(types, type));
+    }
+
+    private static boolean matchesAny(String[][] patterns, String type) {
+        for (String[] pattern : patterns) {
+            if (matches(pattern, type)) {
+                return true;
+            }
         }
-        return types.map(list -> list.stream().anyMatch(p -> matches(p, type))).orElse(true);
+        return false;
     }
 
     /** Whether the room passes ({@code rooms}, {@code not_rooms}: exact room IDs). */
@@ -82,9 +93,13 @@ public final class EventTypeFilter {
 
     /** {@code *} matches any run of characters; everything else matches itself. */
     static boolean matches(String pattern, String value) {
-        String[] pieces = pattern.split("\\*", -1);
+        return matches(pattern.split("\\*", -1), value);
+    }
+
+    /** {@link #matches(String, String)} with the pattern split at its stars. */
+    private static boolean matches(String[] pieces, String value) {
         if (pieces.length == 1) {
-            return pattern.equals(value);
+            return pieces[0].equals(value);
         }
         if (!value.startsWith(pieces[0])) {
             return false;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starling.protocol.id.UserId;
-import dev.starling.server.filters.EventTypeFilter;
 import dev.starling.server.sync.SyncRequest;
 import dev.starling.server.sync.SyncResponse;
 import dev.starling.server.sync.SyncSource;
@@ -39,7 +38,7 @@ public final class PresenceSyncSource implements SyncSource {
             return false;
         }
         JsonNode filter = request.filter().json().path("presence");
-        if (!EventTypeFilter.at(request.filter().json(), "presence").allowsType(TYPE)) {
+        if (!request.filter().eventTypes("presence").allowsType(TYPE)) {
             return false;
         }
         long since = request.since().map(SyncToken::ephemeral).orElse(-1L);

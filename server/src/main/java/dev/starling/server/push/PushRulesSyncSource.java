@@ -1,7 +1,6 @@
 package dev.starling.server.push;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.server.filters.EventTypeFilter;
 import dev.starling.server.storage.Database;
 import dev.starling.server.sync.SyncRequest;
 import dev.starling.server.sync.SyncResponse;
@@ -25,7 +24,7 @@ public final class PushRulesSyncSource implements SyncSource {
 
     @Override
     public boolean write(SyncRequest request, SyncResponse response) {
-        if (!EventTypeFilter.at(request.filter().json(), "account_data").allowsType(TYPE)) {
+        if (!request.filter().eventTypes("account_data").allowsType(TYPE)) {
             return false;
         }
         if (!request.initial()

@@ -30,7 +30,7 @@ public final class ReceiptsSyncSource implements SyncSource {
 
     @Override
     public boolean write(SyncRequest request, SyncResponse response) {
-        EventTypeFilter filter = EventTypeFilter.at(request.filter().json(), "room", "ephemeral");
+        EventTypeFilter filter = request.filter().eventTypes("room", "ephemeral");
         if (!filter.allowsType(TYPE) || request.joinedRooms().isEmpty()) {
             return false;
         }
