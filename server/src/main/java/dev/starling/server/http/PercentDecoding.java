@@ -1,6 +1,5 @@
 package dev.starling.server.http;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,7 +28,10 @@ final class PercentDecoding {
         if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
             return Optional.of(raw);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        // An escape gives one byte for three characters; a raw character at most three bytes (a pair four).
+        byte[] bytes = new byte[raw.length() * 3];
+        int length = 0;
+        boolean ascii = true;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
@@ -41,12 +43,13 @@ final class PercentDecoding {
                 if (high < 0 || low < 0) {
                     return Optional.empty();
                 }
-                bytes.write(high << 4 | low);
+                bytes[length++] = (byte) (high << 4 | low);
+                ascii &= high < 8;
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
-                bytes.write(' ');
+                bytes[length++] = ' ';
             } else if (c < 0x80) {
-                bytes.write(c);
+                bytes[length++] = (byte) c;
             } else {
                 // A raw non-ASCII character in a URI is not allowed, but encode it rather than guess.
                 byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
@@ -54,14 +57,19 @@ final class PercentDecoding {
                     utf8 = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
                     i++;
                 }
-                bytes.writeBytes(utf8);
+                System.arraycopy(utf8, 0, bytes, length, utf8.length);
+                length += utf8.length;
+                ascii = false;
             }
+        }
+        if (ascii) {
+            return Optional.of(new String(bytes, 0, length, StandardCharsets.US_ASCII));
         }
         try {
             return Optional.of(StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .decode(ByteBuffer.wrap(bytes, 0, length))
                     .toString());
         } catch (CharacterCodingException e) {
             return Optional.empty();
