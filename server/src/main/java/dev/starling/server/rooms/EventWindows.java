@@ -100,7 +100,7 @@ final class EventWindows {
         if (w.to < 0) {
             fill(c, w, roomId, after, upTo);
         } else if (upTo > w.to) {
-            if (changes.unchangedSince(RoomChanges.room(roomId), w.to)) {
+            if (changes.unchangedBetween(RoomChanges.room(roomId), w.to, upTo)) {
                 w.to = upTo;
             } else {
                 fill(c, w, roomId, w.to, upTo);
@@ -130,7 +130,7 @@ final class EventWindows {
         if (unlocked) {
             to = Math.max(to, w.handedTo);
         }
-        return upTo > to && !changes.unchangedSince(RoomChanges.room(roomId), to);
+        return upTo > to && !changes.unchangedBetween(RoomChanges.room(roomId), to, upTo);
     }
 
     /**
@@ -161,7 +161,7 @@ final class EventWindows {
         w.lock.lock();
         try {
             applyHandOffs(w);
-            if (w.to < 0 || (upTo > w.to && !changes.unchangedSince(RoomChanges.room(roomId), w.to))) {
+            if (w.to < 0 || (upTo > w.to && !changes.unchangedBetween(RoomChanges.room(roomId), w.to, upTo))) {
                 if (c == null) {
                     return Optional.empty();
                 }

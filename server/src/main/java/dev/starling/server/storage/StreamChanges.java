@@ -34,12 +34,24 @@ public final class StreamChanges {
 
     private final long floor;
     private final int forgettableLimit;
-    private final ConcurrentHashMap<Object, Long> last = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Change> last = new ConcurrentHashMap<>();
     private final AtomicInteger forgettables = new AtomicInteger();
     /** The last position recorded for any forgettable key, raised before the key is put. */
     private final AtomicLong forgettableMax = new AtomicLong(Long.MIN_VALUE);
     /** Forgettable keys' changes at or before this may have been forgotten; raised before they are removed. */
     private volatile long forgotten = Long.MIN_VALUE;
+
+    /** A key's last recorded change, and the latest of its others ({@link Long#MIN_VALUE}: none). */
+    private record Change(long last, long before) {
+        Change with(long position) {
+            if (position > last) {
+                return new Change(position, last);
+            }
+            return position == last || position <= before ? this : new Change(last, position);
+        }
+    }
+
+    private static final Change NONE = new Change(Long.MIN_VALUE, Long.MIN_VALUE);
 
     public StreamChanges(long floor) {
         this(floor, DEFAULT_FORGETTABLE_LIMIT);
@@ -84,14 +96,14 @@ public final class StreamChanges {
     public void record(Object key, long position) {
         Objects.requireNonNull(key, "key");
         if (!(key instanceof Forgettable)) {
-            last.merge(key, position, Math::max);
+            last.compute(key, (k, previous) -> (previous == null ? NONE : previous).with(position));
             return;
         }
         forgettableMax.accumulateAndGet(position, Math::max);
         boolean[] added = {false};
         last.compute(key, (k, previous) -> {
             added[0] = previous == null;
-            return previous == null ? position : Math.max(previous, position);
+            return (previous == null ? NONE : previous).with(position);
         });
         if (added[0] && forgettables.incrementAndGet() > forgettableLimit) {
             forgetAll();
@@ -110,7 +122,7 @@ public final class StreamChanges {
         long upTo = forgettableMax.get();
         forgotten = Math.max(forgotten, upTo);
         for (var entry : last.entrySet()) {
-            if (entry.getKey() instanceof Forgettable && entry.getValue() <= upTo
+            if (entry.getKey() instanceof Forgettable && entry.getValue().last() <= upTo
                     && last.remove(entry.getKey(), entry.getValue())) {
                 forgettables.decrementAndGet();
             }
@@ -122,13 +134,25 @@ public final class StreamChanges {
      * caller took it). False when {@code after} is before the floor (unknown).
      */
     public boolean unchangedSince(Object key, long after) {
-        long change = last.getOrDefault(key, Long.MIN_VALUE);
+        long change = last.getOrDefault(key, NONE).last();
         return change <= after && after >= knownSince(key);
+    }
+
+    /**
+     * Whether nothing changed for {@code key} in {@code (after, upTo]}, where {@code upTo} is a cut (every
+     * position up to it committed, so recorded): as {@link #unchangedSince}, and also when the only change after
+     * {@code after} is past the cut (a transaction still running, say). False when {@code after} is before the
+     * floor (unknown).
+     */
+    public boolean unchangedBetween(Object key, long after, long upTo) {
+        Change change = last.getOrDefault(key, NONE);
+        return (change.last() <= after || change.last() > upTo && change.before() <= after)
+                && after >= knownSince(key);
     }
 
     /** The last known change of {@code key}, or {@link Long#MIN_VALUE} if none after {@link #knownSince}. */
     public long lastChange(Object key) {
-        return last.getOrDefault(key, Long.MIN_VALUE);
+        return last.getOrDefault(key, NONE).last();
     }
 
     /** Runs {@code work} with this as the target of {@link #touch} on this thread. */

@@ -21,6 +21,51 @@ class StreamChangesTest {
     record Named(String id) implements StreamChanges.Forgettable {}
 
     @Test
+    void unchangedBetweenLooksPastAChangeBeyondTheCut() {
+        StreamChanges changes = new StreamChanges(10);
+        changes.record("room", 20);
+        changes.record("room", 25); // a transaction still running, past the reader's cut of 23
+        assertThat(changes.unchangedSince("room", 21)).isFalse();
+        assertThat(changes.unchangedBetween("room", 21, 23)).as("only 25 is after 21, and it is past 23").isTrue();
+        assertThat(changes.unchangedBetween("room", 19, 23)).as("20 is in (19, 23]").isFalse();
+        assertThat(changes.unchangedBetween("room", 21, 25)).isFalse();
+        assertThat(changes.unchangedBetween("room", 25, 30)).isTrue();
+        assertThat(changes.unchangedBetween("other", 11, 30)).isTrue();
+        assertThat(changes.unchangedBetween("other", 9, 30)).as("before the floor: unknown").isFalse();
+        changes.record("room", 22); // recorded out of order (PostgreSQL's writers)
+        assertThat(changes.unchangedBetween("room", 21, 23)).isFalse();
+        assertThat(changes.lastChange("room")).isEqualTo(25);
+    }
+
+    @Test
+    void unchangedBetweenAnswersAsTheWholeHistoryWould() {
+        java.util.Random random = new java.util.Random(20261125);
+        for (int round = 0; round < 2_000; round++) {
+            StreamChanges changes = new StreamChanges(0, 2);
+            java.util.Map<Object, java.util.TreeSet<Long>> history = new java.util.HashMap<>();
+            for (int i = 0; i < 12; i++) {
+                Object key = random.nextBoolean() ? "room" + random.nextInt(2) : new Named("e" + random.nextInt(3));
+                long position = 1 + random.nextInt(40);
+                changes.record(key, position);
+                history.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(position);
+                Object asked = random.nextBoolean() ? "room" + random.nextInt(2) : new Named("e" + random.nextInt(3));
+                long after = random.nextInt(40);
+                long upTo = after + random.nextInt(10);
+                java.util.TreeSet<Long> known = history.getOrDefault(asked, new java.util.TreeSet<>());
+                boolean truth = known.subSet(after, false, upTo, true).isEmpty();
+                if (changes.unchangedBetween(asked, after, upTo)) {
+                    assertThat(truth).as("round %d: %s in (%d, %d] of %s", round, asked, after, upTo, known).isTrue();
+                } else if (!(asked instanceof Named)) {
+                    // Never forgotten: it knows when no change, or only one past the cut, follows after.
+                    java.util.SortedSet<Long> later = known.tailSet(after, false);
+                    boolean knowable = later.isEmpty() || later.size() == 1 && later.first() > upTo;
+                    assertThat(knowable).as("round %d: %s in (%d, %d] of %s", round, asked, after, upTo, known).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
     void forgettableKeysPastTheLimitAreForgottenAndTheirPositionsReportedUnknown() {
         StreamChanges changes = new StreamChanges(10, 3);
         changes.record(new Named("a"), 11);
