@@ -32,11 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads. The writer never waits for a window: when a reader holds it, the hand-off is queued on the window and
  * applied, in order, by whoever takes the lock next. So in a busy room only the first sync after a restart reads.
  *
- * <p>Each window keeps the last {@value #SIZE} events: enough for a long-polling member (a few events behind) and
- * for a timeline limit of 20, and few enough that in a busy room most events leave the window before the next
- * young collection, which would otherwise copy each of them (100 made G1's pauses a third longer). At most
- * {@value #MAX_ROOMS} windows are kept (then all are dropped). Empty after a restart. Events are immutable rows (redactions are applied when served).
- * Thread-safe.
+ * <p>Each window keeps the last {@value #SIZE} events: enough for a long-polling member (a few events behind)
+ * and for a timeline limit of 20, and few enough that in a busy room most events leave the window before the
+ * next young collection, which would otherwise copy each of them (100 made G1's pauses a third longer). At most
+ * {@value #MAX_ROOMS} windows are kept (then all are dropped). Empty after a restart. Events are immutable rows
+ * (redactions are applied when served). Thread-safe.
  */
 final class EventWindows {
     static final int SIZE = 32;

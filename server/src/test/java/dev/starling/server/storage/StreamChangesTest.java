@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,27 +44,29 @@ class StreamChangesTest {
 
     @Test
     void unchangedBetweenAnswersAsTheWholeHistoryWould() {
-        java.util.Random random = new java.util.Random(20261125);
+        Random random = new Random(20261125);
         for (int round = 0; round < 2_000; round++) {
             StreamChanges changes = new StreamChanges(0, 2);
-            java.util.Map<Object, java.util.TreeSet<Long>> history = new java.util.HashMap<>();
+            Map<Object, TreeSet<Long>> history = new HashMap<>();
             for (int i = 0; i < 12; i++) {
                 Object key = random.nextBoolean() ? "room" + random.nextInt(2) : new Named("e" + random.nextInt(3));
                 long position = 1 + random.nextInt(40);
                 changes.record(key, position);
-                history.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(position);
-                Object asked = random.nextBoolean() ? "room" + random.nextInt(2) : new Named("e" + random.nextInt(3));
+                history.computeIfAbsent(key, k -> new TreeSet<>()).add(position);
+                Object asked = random.nextBoolean() ? "room" + random.nextInt(2)
+                        : new Named("e" + random.nextInt(3));
                 long after = random.nextInt(40);
                 long upTo = after + random.nextInt(10);
-                java.util.TreeSet<Long> known = history.getOrDefault(asked, new java.util.TreeSet<>());
+                TreeSet<Long> known = history.getOrDefault(asked, new TreeSet<>());
                 boolean truth = known.subSet(after, false, upTo, true).isEmpty();
                 if (changes.unchangedBetween(asked, after, upTo)) {
                     assertThat(truth).as("round %d: %s in (%d, %d] of %s", round, asked, after, upTo, known).isTrue();
                 } else if (!(asked instanceof Named)) {
                     // Never forgotten: it knows when no change, or only one past the cut, follows after.
-                    java.util.SortedSet<Long> later = known.tailSet(after, false);
+                    SortedSet<Long> later = known.tailSet(after, false);
                     boolean knowable = later.isEmpty() || later.size() == 1 && later.first() > upTo;
-                    assertThat(knowable).as("round %d: %s in (%d, %d] of %s", round, asked, after, upTo, known).isFalse();
+                    assertThat(knowable).as("round %d: %s in (%d, %d] of %s", round, asked, after, upTo, known)
+                            .isFalse();
                 }
             }
         }
