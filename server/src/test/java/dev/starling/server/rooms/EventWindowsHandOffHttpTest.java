@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * members syncing a busy room read nothing from the database; a change of the room the writer did not hand over
  * (here a bare committed touch; federation.RemoteEventsSyncHttpTest has events another path stored) breaks
  * the chain, and the next sync reads. A hand-off made while a reader holds the window waits there for the next
- * reader. PostgreSQL has no single writer: every new event is read.
+ * reader; state events and redactions are handed over too, and a handed-over event is served redacted once its
+ * redaction is. PostgreSQL has no single writer: every new event is read.
  */
 class EventWindowsHandOffHttpTest {
     @OnEveryDatabase
@@ -89,11 +90,45 @@ class EventWindowsHandOffHttpTest {
                 window.unlock();
             }
             long readsBeforeHeld = windows.reads();
-            assertThat(timeline(sync(server, bob, bobSince), roomId)).containsExactly("m.room.message m7",
-                    "m.room.message m8");
+            String beforeHeld = bobSince;
+            JsonNode held = sync(server, bob, bobSince);
+            assertThat(timeline(held, roomId)).containsExactly("m.room.message m7", "m.room.message m8");
             assertThat(windows.reads() - readsBeforeHeld).as("hand-offs queued while a reader held the window")
                     .isEqualTo(backend == Backend.SQLITE ? 0 : 1);
+            bobSince = next(held);
+
+            // A state event and a redaction of a handed-over event are handed over as well; the window keeps the
+            // event as stored, and serving applies the redaction.
+            String m8 = events(held, roomId).get(1).path("event_id").asText();
+            long readsBeforeState = windows.reads();
+            assertThat(server.put(RoomClient.room(roomId) + "/state/m.room.topic/", "{\"topic\":\"t\"}", alice)
+                    .status()).isEqualTo(200);
+            Reply redaction = server.put(RoomClient.room(roomId) + "/redact/" + RoomClient.path(m8) + "/r1",
+                    "{\"reason\":\"r\"}", alice);
+            assertThat(redaction.status()).as(redaction.json().toString()).isEqualTo(200);
+            String redactionId = redaction.json().path("event_id").asText();
+            List<JsonNode> stateAndRedaction = events(sync(server, bob, bobSince), roomId);
+            assertThat(stateAndRedaction).extracting(e -> e.path("type").asText())
+                    .containsExactly("m.room.topic", "m.room.redaction");
+            assertThat(stateAndRedaction.get(0).path("content").path("topic").asText()).isEqualTo("t");
+            assertThat(stateAndRedaction.get(1).path("redacts").asText()).isEqualTo(m8);
+            assertThat(windows.reads() - readsBeforeState).as("a state event and a redaction handed over")
+                    .isEqualTo(backend == Backend.SQLITE ? 0 : 1);
+
+            List<JsonNode> again = events(sync(server, bob, beforeHeld), roomId);
+            assertThat(again).extracting(e -> e.path("event_id").asText()).startsWith(
+                    events(held, roomId).get(0).path("event_id").asText(), m8);
+            JsonNode servedM8 = again.get(1);
+            assertThat(servedM8.path("content").isEmpty()).as("m8 served redacted: " + servedM8).isTrue();
+            assertThat(servedM8.path("unsigned").path("redacted_because").path("event_id").asText())
+                    .isEqualTo(redactionId);
         }
+    }
+
+    private static List<JsonNode> events(JsonNode sync, String roomId) {
+        List<JsonNode> events = new ArrayList<>();
+        sync.path("rooms").path("join").path(roomId).path("timeline").path("events").forEach(events::add);
+        return events;
     }
 
     private static void send(TestHomeServer server, String token, String roomId, String body) {

@@ -168,13 +168,17 @@ class GroupCommitTest {
             assertThat(db.afterCommit(() -> {})).as("outside a transaction's work").isFalse();
             List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Long> committedWhenRun = java.util.Collections.synchronizedList(new ArrayList<>());
+            long[] alicesPosition = {0};
+            long[] publishedWhenRun = {0};
             CountDownLatch release = new CountDownLatch(1);
             Future<?> blocker = holdWriter(threads, db, release);
             Database.Pending<Boolean> alice = db.submit(c -> {
                 insertUser(c, "@alice:example.org");
+                alicesPosition[0] = StreamPositions.next(c);
                 return db.afterCommit(() -> {
                     ran.add("alice");
                     committedWhenRun.add(countUsers(db));
+                    publishedWhenRun[0] = db.committedPosition().orElseThrow();
                 });
             });
             Database.Pending<Boolean> bob = db.submit(c -> {
@@ -197,6 +201,9 @@ class GroupCommitTest {
             assertThat(ran).containsExactly("alice", "carol 1", "carol 2");
             assertThat(committedWhenRun).as("users a reader saw when alice's action ran: the batch committed")
                     .containsExactly(2L);
+            assertThat(publishedWhenRun[0]).as("the action ran before the committed position showed alice's")
+                    .isLessThan(alicesPosition[0]);
+            assertThat(db.committedPosition().orElseThrow()).isGreaterThanOrEqualTo(alicesPosition[0]);
 
             // A failed commit (a deferred foreign-key violation) runs no action.
             assertThatThrownBy(() -> db.inTransaction(c -> {
