@@ -148,10 +148,8 @@ class EventWindowsHandOffHttpTest {
 
     /** The room's timeline in the sync as "type body-or-membership", in order. */
     private static List<String> timeline(JsonNode sync, String roomId) {
-        List<String> events = new ArrayList<>();
-        sync.path("rooms").path("join").path(roomId).path("timeline").path("events").forEach(e -> events.add(
-                e.path("type").asText() + " " + (e.path("type").asText().equals("m.room.member")
-                        ? e.path("content").path("membership").asText() : e.path("content").path("body").asText())));
-        return events;
+        return events(sync, roomId).stream().map(e -> e.path("type").asText() + " "
+                + (e.path("type").asText().equals("m.room.member") ? e.path("content").path("membership").asText()
+                        : e.path("content").path("body").asText())).toList();
     }
 }
